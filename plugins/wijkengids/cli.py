@@ -1,0 +1,70 @@
+"""Command line: `wijkengids check | stats`, all over the same `pipeline.run()` as the plugin."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from itertools import groupby
+from pathlib import Path
+
+import click
+
+from . import pipeline
+from .diagnostics import Severity, sort_key, summary, to_json
+from .model import Kind
+
+_LEVEL = {Severity.ERROR: ("fout", "red"), Severity.WARNING: ("waarschuwing", "yellow"), Severity.INFO: ("info", "blue")}
+
+
+def _settings(root: Path) -> pipeline.Settings:
+    return pipeline.Settings(root=root, data_dir=root / "data", docs_dir=root / "docs")
+
+
+@click.group()
+def main() -> None:
+    """De wijkengids: controleer en bekijk de kennisbank."""
+
+
+@main.command()
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."), help="Projectmap.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Uitvoer als tekst of JSON.")
+@click.option("--info/--no-info", default=False, help="Toon ook meldingen van niveau info.")
+def check(root: Path, fmt: str, info: bool) -> None:
+    """Controleer alle inhoud: velden, verwijzingen, bronnen en links. Exit 1 bij fouten."""
+    build = pipeline.run(_settings(root.resolve()))
+    shown = [d for d in build.diagnostics if info or d.severity is not Severity.INFO]
+    if fmt == "json":
+        click.echo(to_json(shown))
+    else:
+        for path, group in groupby(sorted(shown, key=sort_key), key=lambda d: d.path):
+            click.secho(path, bold=True)
+            for d in group:
+                word, colour = _LEVEL[d.severity]
+                hint = f" — {d.hint}" if d.hint else ""
+                click.echo(f"  {d.line:>4}  " + click.style(word, fg=colour) + f"  {d.message}{hint} [{d.code}]")
+        counts = Counter(i.kind for i in build.corpus.items)
+        click.echo(
+            f"{summary(shown)} ({len(build.corpus.items)} items: "
+            + ", ".join(f"{counts[k]} {k.plural.lower()}" for k in Kind)
+            + ")",
+            err=False,
+        )
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in build.diagnostics) else 0)
+
+
+@main.command()
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
+def stats(root: Path) -> None:
+    """Tel de inhoud per type, per stap en per thema."""
+    build = pipeline.run(_settings(root.resolve()))
+    corpus = build.corpus
+    click.echo("Per type:")
+    for kind in Kind:
+        click.echo(f"  {kind.plural:<24} {len(corpus.of_kind(kind)):>4}")
+    click.echo("Per stap:")
+    for route in build.leeswijzer.routes:
+        click.echo(f"  {route.stap.nummer}. {route.stap.vraag:<36} {route.count:>4}")
+    click.echo("Per thema:")
+    for thema in sorted(corpus.of_kind(Kind.THEMA), key=lambda t: t.nummer or 0):
+        n = sum(thema.id in i.themas for i in corpus.items)
+        click.echo(f"  {thema.titel[:40]:<40} {n:>4}")

@@ -1,0 +1,87 @@
+"""`[[id]]` and `[[id|tekst]]` links: found in Markdown source for validation, and rendered by a
+Python-Markdown inline processor (so code spans and fences are never touched)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+
+from .model import Link
+
+LINK_PATTERN = r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]"
+_LINK_RE = re.compile(LINK_PATTERN)
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+
+
+def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
+    """Every `[[id]]` target in a Markdown body with its file line, skipping code."""
+    links: list[Link] = []
+    fence: str | None = None
+    for offset, line in enumerate(body.split("\n")):
+        marker = _FENCE_RE.match(line)
+        if marker:
+            token = marker.group(1)
+            if fence is None:
+                fence = token[0] * len(token)
+            elif token.startswith(fence):
+                fence = None
+            continue
+        if fence is not None or line.startswith(("    ", "\t")):
+            continue
+        visible = _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+        links.extend(Link(m.group(1).strip(), first_line + offset) for m in _LINK_RE.finditer(visible))
+    return tuple(links)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where an id points: the page's MkDocs source URI and its title."""
+
+    src_uri: str
+    titel: str
+
+
+Resolver = Callable[[str], "LinkTarget | None"]
+
+
+class WikiLinkProcessor(InlineProcessor):
+    def __init__(self, pattern: str, extension: WikiLinkExtension) -> None:
+        super().__init__(pattern)
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+        target_id, text = m.group(1).strip(), m.group(2)
+        target = self.extension.resolve(target_id)
+        if target is None:
+            # Already reported by validation; show the text so the reader loses nothing.
+            span = etree.Element("span", {"class": "wg-link-onbekend", "title": f"onbekende verwijzing: {target_id}"})
+            span.text = (text or target_id).strip()
+            return span, m.start(0), m.end(0)
+        anchor = etree.Element("a", {"href": self.extension.relative(target.src_uri), "class": "wg-link"})
+        anchor.text = (text or target.titel).strip()
+        return anchor, m.start(0), m.end(0)
+
+
+class WikiLinkExtension(Extension):
+    """Registers the `[[id]]` processor. `page_src_uri` is set before each page is converted so the
+    emitted `.md` href is relative to that page; MkDocs then turns it into the page URL (and
+    validates it) exactly like a hand-written Markdown link."""
+
+    def __init__(self, resolve: Resolver) -> None:
+        super().__init__()
+        self.resolve = resolve
+        self.page_src_uri = "index.md"
+
+    def relative(self, src_uri: str) -> str:
+        return posixpath.relpath(src_uri, posixpath.dirname(self.page_src_uri) or ".")
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+        # Priority above `link` (160) so `[[x]]` is never read as a reference-style link.
+        md.inlinePatterns.register(WikiLinkProcessor(LINK_PATTERN, self), "wijkengids_link", 175)

@@ -1,0 +1,90 @@
+"""Generated overview pages as Markdown, rendered from Jinja templates in `templates/`.
+
+Links are written as relative `.md` paths, so the generator resolves them like any hand-written
+link (and validates them)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Collection
+from functools import cache
+
+import jinja2
+
+from .leeswijzer import Leeswijzer, stap_uri
+from .model import Corpus, Kind
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One template environment per process: templates are compiled once."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("wijkengids", "templates"),
+        autoescape=False,  # output is Markdown; text is escaped with the `md` filter
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = lambda text: _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return env
+
+
+def render(template: str, page_uri: str, **context: object) -> str:
+    def link(target_uri: str) -> str:
+        return posixpath.relpath(target_uri, posixpath.dirname(page_uri) or ".")
+
+    return environment().get_template(template).render(link=link, stap_uri=stap_uri, **context)
+
+
+INDEX_URIS = {kind: f"{kind.url_prefix}/index.md" for kind in Kind}
+BRONNEN_URI = "bronnen/index.md"
+LEESWIJZER_URI = "leeswijzer/index.md"
+
+
+def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) -> dict[str, str]:
+    """Markdown for every generated page, keyed by source URI.
+
+    Arguments:
+        existing: Source URIs of hand-written pages; a step page or the leeswijzer overview that an
+            author wrote is kept, and only its lists are added (by the panel).
+    """
+    pages: dict[str, str] = {}
+    usage: dict[str, int] = {}
+    for item in corpus.items:
+        for target in set(item.themas) | set(item.bestanddelen) | set(item.interventies) | {l.target for l in item.links}:
+            if target != item.id:
+                usage[target] = usage.get(target, 0) + 1
+    for kind in Kind:
+        uri = INDEX_URIS[kind]
+        items = corpus.of_kind(kind)
+        by_first_stap: dict[int, list] = {}
+        for item in items:
+            if item.stappen:
+                by_first_stap.setdefault(min(item.stappen), []).append(item)
+        pages[uri] = render(
+            f"index-{kind.value}.md.j2",
+            uri,
+            kind=kind,
+            items=items,
+            by_first_stap=by_first_stap,
+            routes=leeswijzer.routes,
+            usage=usage,
+            vocabulary=corpus.vocabulary,
+            index=corpus.index,
+        )
+    citing = {b.id: [] for b in corpus.vocabulary.bronnen}
+    for item in sorted(corpus.items, key=lambda i: i.titel.casefold()):
+        for ref in item.bronnen:
+            if ref.bron in citing:
+                citing[ref.bron].append((item, ref.sectie))
+    pages[BRONNEN_URI] = render("bronnen.md.j2", BRONNEN_URI, bronnen=corpus.vocabulary.bronnen, citing=citing)
+    for route in leeswijzer.routes:
+        if route.src_uri not in existing:
+            pages[route.src_uri] = render("stap.md.j2", route.src_uri, route=route)
+    if LEESWIJZER_URI not in existing:
+        pages[LEESWIJZER_URI] = render("leeswijzer.md.j2", LEESWIJZER_URI, routes=leeswijzer.routes)
+    return pages

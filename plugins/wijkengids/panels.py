@@ -1,0 +1,164 @@
+"""What the panels around a page show: its place in the flow, its relations, its sources and its
+backlinks. Pure data keyed by MkDocs source URI; the theme templates render it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .graph import KnowledgeGraph
+from .leeswijzer import Leeswijzer, group_by_kind, stap_uri
+from .model import Bron, Corpus, Item, ItemId, Kind, Term
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A link to a page: its title, source URI and an optional short note."""
+
+    titel: str
+    src_uri: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    title: str
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowStep:
+    nummer: int
+    kort: str
+    vraag: str
+    src_uri: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Where a page stands in the five steps: "Stap 2 van 5 — Wat is er aan de hand?"."""
+
+    steps: tuple[FlowStep, ...]
+    current: FlowStep | None
+    previous: FlowStep | None
+    next: FlowStep | None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    bron: Bron
+    sectie: str
+
+
+@dataclass(frozen=True, slots=True)
+class PagePanel:
+    kind_label: str
+    flow: Flow | None
+    facts: tuple[tuple[str, str], ...] = ()
+    bewijs: Term | None = None
+    relations: tuple[Group, ...] = ()
+    listings_title: str = ""
+    listings: tuple[Group, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    backlinks: tuple[Ref, ...] = ()
+    terms: tuple[Group, ...] = ()
+
+
+def ref(item: Item, note: str = "") -> Ref:
+    return Ref(item.titel, item.src_uri, note or item.kind.label)
+
+
+def flow_for(stappen: Iterable[int], leeswijzer: Leeswijzer, current: int | None = None) -> Flow:
+    active = set(stappen)
+    steps = tuple(
+        FlowStep(r.stap.nummer, r.stap.kort, r.stap.vraag, stap_uri(r.stap.nummer), r.stap.nummer in active)
+        for r in leeswijzer.routes
+    )
+    if current is None:
+        current = min(active) if active else None
+    here = steps[current - 1] if current and 0 < current <= len(steps) else None
+    previous = steps[here.nummer - 2] if here and here.nummer > 1 else None
+    nxt = steps[here.nummer] if here and here.nummer < len(steps) else None
+    return Flow(steps, here, previous, nxt)
+
+
+def build_panels(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) -> dict[str, PagePanel]:
+    """One panel per item page and per step page, keyed by source URI."""
+    referrers: dict[ItemId, list[Item]] = {}
+    for item in corpus.items:
+        for target in dict.fromkeys(item.themas + item.bestanddelen + item.interventies):
+            referrers.setdefault(target, []).append(item)
+    panels = {item.src_uri: _item_panel(item, corpus, graph, leeswijzer, referrers.get(item.id, [])) for item in corpus.items}
+    for route in leeswijzer.routes:
+        panels[route.src_uri] = PagePanel(
+            kind_label="Stap",
+            flow=flow_for([route.stap.nummer], leeswijzer, route.stap.nummer),
+            listings_title=f"Wat hoort bij stap {route.stap.nummer}",
+            listings=tuple(Group(kind.plural, tuple(ref(i) for i in items)) for kind, items in route.items.items()),
+        )
+    return panels
+
+
+def _item_panel(item: Item, corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer, referrers: list[Item]) -> PagePanel:
+    vocab = corpus.vocabulary
+    relations = []
+    for title, ids in (("Thema's", item.themas), ("Werkzame bestanddelen", item.bestanddelen), ("Interventies", item.interventies)):
+        refs = tuple(ref(corpus.index[i]) for i in dict.fromkeys(ids) if i in corpus.index and i != item.id)
+        if refs:
+            relations.append(Group(title, refs))
+
+    listings: tuple[Group, ...] = ()
+    listings_title = ""
+    listed: set[ItemId] = set()
+    if item.kind in (Kind.THEMA, Kind.BESTANDDEEL):
+        listings_title = f"Wat hoort bij dit {'thema' if item.kind is Kind.THEMA else 'bestanddeel'}, per stap"
+        groups = []
+        for route in leeswijzer.routes:
+            members = [r for r in referrers if route.stap.nummer in r.stappen]
+            by_kind = group_by_kind(members)
+            refs = tuple(ref(i) for kind in by_kind for i in by_kind[kind])
+            if refs:
+                groups.append(Group(f"Stap {route.stap.nummer} — {route.stap.vraag}", refs))
+        listings = tuple(groups)
+        listed = {r.id for r in referrers}
+
+    backlinks = tuple(
+        ref(corpus.index[b]) for b in graph.backlinks(item.id) if b in corpus.index and b not in listed
+    )
+    citations = tuple(Citation(b, r.sectie) for r in item.bronnen if (b := vocab.bron(r.bron)) is not None)
+    terms = []
+    for title, kind, values in (("Signalen", "signalen", item.signalen), ("Wie doen mee", "actoren", item.actoren)):
+        labels = tuple(Ref(t.label, "") for v in values if (t := vocab.term(kind, v)) is not None)
+        if labels:
+            terms.append(Group(title, labels))
+    return PagePanel(
+        kind_label=item.kind.label,
+        flow=flow_for(item.stappen, leeswijzer) if item.stappen and item.kind is not Kind.THEMA else None,
+        facts=_facts(item),
+        bewijs=vocab.term("bewijs", item.bewijs),
+        relations=tuple(relations),
+        listings_title=listings_title,
+        listings=listings,
+        citations=citations,
+        backlinks=backlinks,
+        terms=tuple(terms),
+    )
+
+
+def _facts(item: Item) -> tuple[tuple[str, str], ...]:
+    """The factsheet of an interventie, in the order of the Dutch intervention databases."""
+    d = item.interventie
+    if d is None:
+        return ()
+    rows = (
+        ("Plaats", d.plaats),
+        ("Wijk", d.wijk),
+        ("Periode", d.periode),
+        ("Doel", d.doel),
+        ("Doelgroep", d.doelgroep),
+        ("Uitvoerders", ", ".join(d.uitvoerders)),
+        ("Resultaten", d.resultaten),
+        ("Randvoorwaarden", "; ".join(d.randvoorwaarden)),
+    )
+    return tuple((label, value) for label, value in rows if value)

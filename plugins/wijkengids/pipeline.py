@@ -1,0 +1,136 @@
+"""The one entry point: load → validate → link → route → render. Used by the MkDocs plugin, the
+CLI and the tests alike, so nothing is computed twice per build."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from .diagnostics import Diagnostic, with_severities
+from .graph import KnowledgeGraph, build_graph
+from .leeswijzer import Leeswijzer, route
+from .links import LinkTarget, find_links
+from .loader import load, read_text, split_frontmatter
+from .model import Corpus, Item
+from .pages import LEESWIJZER_URI, generate
+from .panels import Group, PagePanel, Ref, build_panels, flow_for
+from .validate import check_links, validate
+
+log = logging.getLogger("wijkengids")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a build needs to know, independent of the site generator.
+
+    Attributes:
+        root: Project root holding the collections (lessons/, bestanddelen/, themas/, interventies/).
+        data_dir: Folder with the vocabulary files (stappen, actoren, signalen, bewijs, bronnen).
+        docs_dir: Hand-written pages; their `[[id]]` links are checked too. None to skip.
+        severities: Severity per diagnostic code or code prefix (`warn`, `error`, `info`, `ignore`).
+    """
+
+    root: Path
+    data_dir: Path | None = None
+    docs_dir: Path | None = None
+    severities: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """Everything one build knows. Created fresh for every build; nothing survives it."""
+
+    corpus: Corpus
+    diagnostics: tuple[Diagnostic, ...]
+    graph: KnowledgeGraph
+    leeswijzer: Leeswijzer
+    pages: Mapping[str, str]
+    panels: Mapping[str, PagePanel]
+    items_by_uri: Mapping[str, Item]
+
+    def panel_for(self, src_uri: str) -> PagePanel | None:
+        return self.panels.get(src_uri)
+
+    def item_for(self, src_uri: str) -> Item | None:
+        return self.items_by_uri.get(src_uri)
+
+    def resolve(self, item_id: str) -> LinkTarget | None:
+        item = self.corpus.index.get(item_id)  # type: ignore[call-overload]
+        return LinkTarget(item.src_uri, item.titel) if item else None
+
+
+@contextmanager
+def _timed(stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    log.debug("%s: %.1f ms", stage, (time.perf_counter() - start) * 1000)
+
+
+def docs_pages(docs_dir: Path) -> dict[str, Path]:
+    """Hand-written Markdown pages by source URI."""
+    if not docs_dir.is_dir():
+        return {}
+    return {p.relative_to(docs_dir).as_posix(): p for p in sorted(docs_dir.rglob("*.md"))}
+
+
+def _check_docs_links(settings: Settings, pages: dict[str, Path], corpus: Corpus) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for path in pages.values():
+        rel = path.relative_to(settings.root).as_posix() if path.is_relative_to(settings.root) else str(path)
+        text, problems = read_text(path, rel)
+        diagnostics += problems
+        if text is None:
+            continue
+        body, first_line = text, 1
+        if text.startswith("---"):
+            fm, _ = split_frontmatter(text, rel)
+            if fm is not None:
+                body, first_line = fm.body, fm.body_line
+        diagnostics += check_links(rel, find_links(body, first_line), corpus)
+    return diagnostics
+
+
+def run(settings: Settings) -> Build:
+    """Run the whole pipeline once.
+
+    Returns:
+        The Build: corpus, diagnostics (severities applied), graph, leeswijzer, generated pages and panels.
+    """
+    root = settings.root
+    with _timed("load"):
+        corpus, diagnostics = load(root, settings.data_dir)
+    with _timed("validate"):
+        diagnostics += validate(corpus)
+        existing = docs_pages(settings.docs_dir) if settings.docs_dir else {}
+        diagnostics += _check_docs_links(settings, existing, corpus)
+    with _timed("graph"):
+        graph = build_graph(corpus)
+    with _timed("leeswijzer"):
+        leeswijzer = route(corpus)
+    with _timed("pages"):
+        pages = generate(corpus, leeswijzer, existing.keys())
+        panels = build_panels(corpus, graph, leeswijzer)
+        panels[LEESWIJZER_URI] = PagePanel(
+            kind_label="Leeswijzer",
+            flow=flow_for([], leeswijzer),
+            listings_title="De vijf stappen",
+            listings=tuple(
+                Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),)) for r in leeswijzer.routes
+            ),
+        )
+    diagnostics = with_severities(diagnostics, dict(settings.severities))
+    log.debug("%d items, %d diagnostics", len(corpus.items), len(diagnostics))
+    return Build(
+        corpus=corpus,
+        diagnostics=tuple(diagnostics),
+        graph=graph,
+        leeswijzer=leeswijzer,
+        pages=MappingProxyType(pages),
+        panels=MappingProxyType(panels),
+        items_by_uri=MappingProxyType({i.src_uri: i for i in corpus.items}),
+    )

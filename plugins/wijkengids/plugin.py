@@ -1,0 +1,115 @@
+"""The MkDocs adapter: wiring only. All logic lives in the pure modules behind `pipeline.run()`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import pipeline
+from .config import WijkengidsConfig
+from .diagnostics import Severity
+from .links import WikiLinkExtension
+from .model import Kind
+
+log = get_plugin_logger(__name__)
+
+PACKAGE_DIR = Path(__file__).parent
+THEME_DIR = PACKAGE_DIR / "theme"
+ASSETS = ("assets/wijkengids/wijkengids.css",)
+
+
+class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
+    def __init__(self) -> None:
+        self.build: pipeline.Build | None = None
+        self.links: WikiLinkExtension | None = None
+        self.files: Files | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.build, self.files = None, None  # nothing survives between rebuilds
+        if not self.config.enabled:
+            return config
+        root = self._root(config)
+        self.links = WikiLinkExtension(lambda item_id: self.build.resolve(item_id) if self.build else None)
+        config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
+        config.watch.extend(str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir())
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        config.extra_css.extend(a for a in ASSETS if a not in config.extra_css)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        root = self._root(config)
+        self.build = pipeline.run(
+            pipeline.Settings(root, root / self.config.data_dir, Path(config.docs_dir), self.config.validation)
+        )
+        report(self.build)
+        return add_files(files, self.build, config)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.build and self.links:
+            self.links.page_src_uri = page.file.src_uri
+            item = self.build.item_for(page.file.src_uri)
+            if item:
+                page.meta.update(title=item.titel, description=item.samenvatting)
+        return markdown
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        if self.build and self.files is not None:
+            files = self.files
+            context["wg"] = self.build.panel_for(page.file.src_uri)
+            context["wg_url"] = lambda src_uri: _url_for(files, page, src_uri)
+        return context
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.files = files  # the final file list, for page-relative URLs in the panels
+        return env
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        base = Path(config.config_file_path or ".").resolve().parent
+        root = (base / self.config.root).resolve() if self.config.root else base
+        if not root.is_dir():
+            raise PluginError(f"wijkengids: de map '{root}' bestaat niet; zet `root:` in mkdocs.yml goed")
+        return root
+
+
+def report(build: pipeline.Build) -> None:
+    """Content problems are warnings, so `mkdocs build --strict` fails on them."""
+    for diag in build.diagnostics:
+        if diag.severity is Severity.INFO:
+            log.info(diag.format())
+        else:
+            log.warning(diag.format())
+
+
+def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> Files:
+    """Add the item pages, the generated overview pages and the plugin's assets as virtual files."""
+    for item in build.corpus.items:
+        if build.corpus.index[item.id] is not item:
+            continue  # a duplicate id: reported, published once
+        _replace(files, File.generated(config, item.src_uri, content=item.body))
+        files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
+    for uri, markdown in build.pages.items():
+        _replace(files, File.generated(config, uri, content=markdown))
+    for asset in ASSETS:
+        _replace(files, File.generated(config, asset, abs_src_path=str(THEME_DIR / asset)))
+    return files
+
+
+def _replace(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)
+
+
+def _url_for(files: Files, page: Page, src_uri: str) -> str:
+    target = files.get_file_from_path(src_uri)
+    return target.url_relative_to(page.file) if target else "#"
