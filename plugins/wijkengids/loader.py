@@ -84,6 +84,8 @@ RENAMED_KEYS: Mapping[str, str] = MappingProxyType(
 
 _YAML_HINTS = (
     ("\\t", "gebruik spaties in plaats van tabs voor inspringen"),
+    ("expected ',' or ']'", "sluit de lijst met `]` of zet tekst met een dubbele punt tussen aanhalingstekens"),
+    ("expected ',' or '}'", "sluit met `}` of zet tekst met een dubbele punt tussen aanhalingstekens"),
     ("mapping values are not allowed", "zet een waarde met een dubbele punt tussen aanhalingstekens"),
     ("could not find expected ':'", "controleer of elke regel de vorm `sleutel: waarde` heeft"),
     ("expected <block end>", "controleer het inspringen: lijstjes en sleutels op dezelfde diepte"),
@@ -102,6 +104,7 @@ class _Frontmatter:
 
     data: dict[str, Any]
     keys: dict[str, int]
+    elements: dict[str, tuple[int, ...]]
     body: str
     body_line: int
 
@@ -161,7 +164,7 @@ def split_frontmatter(text: str, rel: str) -> tuple[_Frontmatter | None, list[Di
     try:
         node = loader.get_single_node()
         if node is None:
-            return _Frontmatter({}, {}, body, body_line), []
+            return _Frontmatter({}, {}, {}, body, body_line), []
         if not isinstance(node, yaml.MappingNode):
             return None, [
                 Diagnostic(
@@ -174,6 +177,7 @@ def split_frontmatter(text: str, rel: str) -> tuple[_Frontmatter | None, list[Di
             ]
         diagnostics: list[Diagnostic] = []
         keys: dict[str, int] = {}
+        elements: dict[str, tuple[int, ...]] = {}
         unique_pairs = []
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -190,11 +194,15 @@ def split_frontmatter(text: str, rel: str) -> tuple[_Frontmatter | None, list[Di
                 )
                 continue
             keys[key] = line
+            if isinstance(value_node, yaml.SequenceNode):
+                elements[key] = tuple(child.start_mark.line + offset + 1 for child in value_node.value)
             unique_pairs.append((key_node, value_node))
         node.value = unique_pairs
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # The context mark points at the start of the broken construct, the problem mark where the
+        # parser gave up (often the next line); the first is what an editor needs to look at.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = (mark.line if mark else 0) + offset + 1
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [
@@ -202,7 +210,7 @@ def split_frontmatter(text: str, rel: str) -> tuple[_Frontmatter | None, list[Di
         ]
     finally:
         loader.dispose()
-    return _Frontmatter(data, keys, body, body_line), diagnostics
+    return _Frontmatter(data, keys, elements, body, body_line), diagnostics
 
 
 def _yaml_hint(error: str) -> str:
@@ -220,8 +228,10 @@ class _Fields:
     def __init__(self, data: dict[str, Any], keys: dict[str, int], rel: str) -> None:
         self.data, self.keys, self.rel = data, keys, rel
         self.diagnostics: list[Diagnostic] = []
+        self.invalid: set[str] = set()
 
     def _bad(self, key: str, expected: str, value: Any) -> None:
+        self.invalid.add(key)
         shown = repr(value) if not isinstance(value, str) else f"`{value}`"
         self.diagnostics.append(
             Diagnostic(
@@ -293,6 +303,8 @@ class _Fields:
 
 
 def _type_hint(expected: str, key: str) -> str:
+    if expected == "een lijst van getallen":
+        return f"schrijf bijvoorbeeld `{key}: [1, 3]`"
     if expected.startswith("een lijst"):
         return f"schrijf bijvoorbeeld `{key}: [a, b]`"
     if expected == "tekst":
@@ -344,7 +356,12 @@ def parse_item(text: str, rel: str, kind: Kind, content_hash: str) -> tuple[Item
         bronnen=fields.bronnen(),
         body=fm.body,
         links=find_links(fm.body, fm.body_line),
-        pos=Positions(MappingProxyType(dict(fm.keys)), fm.body_line),
+        pos=Positions(
+            MappingProxyType(dict(fm.keys)),
+            fm.body_line,
+            frozenset(fields.invalid),
+            MappingProxyType(dict(fm.elements)),
+        ),
         content_hash=content_hash,
         nummer=fields.number("nummer") if kind is Kind.THEMA else None,
         waarom=fields.text("waarom") if kind is Kind.BESTANDDEEL else "",

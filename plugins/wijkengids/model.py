@@ -120,8 +120,14 @@ class Positions:
 
     keys: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     body_line: int = 1
+    invalid: frozenset[str] = frozenset()  # keys whose value had the wrong type (already reported)
+    elements: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
-    def line_of(self, key: str) -> int:
+    def line_of(self, key: str, index: int | None = None) -> int:
+        """The line of a key, or of the `index`-th element of its list when known."""
+        lines = self.elements.get(key, ())
+        if index is not None and 0 <= index < len(lines):
+            return lines[index]
         return self.keys.get(key, 1)
 
 

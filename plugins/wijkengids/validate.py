@@ -23,6 +23,8 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.INTERVENTIE: ("titel", "samenvatting", "stappen", "themas", "bestanddelen", "bewijs", "bronnen", "plaats", "doel"),
 }
 _REF_NOUN = {Kind.THEMA: "thema", Kind.BESTANDDEEL: "bestanddeel", Kind.INTERVENTIE: "interventie", Kind.LES: "les"}
+# Dutch adjective agreement: "onbekend thema" (het-woord) but "onbekende actor" (de-woord).
+_ONBEKEND = {"thema": "onbekend", "bestanddeel": "onbekend", "signaal": "onbekend", "interventie": "onbekende", "les": "onbekende", "actor": "onbekende"}
 
 ItemRule = Callable[[Item, Corpus], Iterator[Diagnostic]]
 
@@ -33,8 +35,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _diag(item: Item, key: str, code: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> Diagnostic:
-    return Diagnostic(item.path, item.pos.line_of(key), code, message, hint, severity)
+def _diag(
+    item: Item, key: str, code: str, message: str, hint: str = "", severity: Severity = Severity.ERROR, index: int | None = None
+) -> Diagnostic:
+    return Diagnostic(item.path, item.pos.line_of(key, index), code, message, hint, severity)
 
 
 def _value_present(item: Item, key: str) -> bool:
@@ -52,7 +56,7 @@ def _value_present(item: Item, key: str) -> bool:
 
 def required_fields(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     for key in REQUIRED[item.kind]:
-        if _value_present(item, key):
+        if _value_present(item, key) or key in item.pos.invalid:
             continue
         if key in item.pos.keys:
             yield _diag(item, key, "field.empty", f"veld `{key}` is leeg", f"vul `{key}` in")
@@ -104,9 +108,9 @@ def id_is_slug(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
 
 
 def stappen_in_range(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
-    for stap in item.stappen:
+    for n, stap in enumerate(item.stappen):
         if stap not in range(1, 6):
-            yield _diag(item, "stappen", "enum.stap", f"stap `{stap}` bestaat niet", "de leeswijzer heeft stappen 1 tot en met 5")
+            yield _diag(item, "stappen", "enum.stap", f"stap `{stap}` bestaat niet", "de leeswijzer heeft stappen 1 tot en met 5", index=n)
     for stap, count in Counter(item.stappen).items():
         if count > 1:
             yield _diag(item, "stappen", "enum.stap", f"stap `{stap}` staat meer dan één keer in `stappen`", "noem elke stap één keer", Severity.WARNING)
@@ -127,30 +131,27 @@ def signalen_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
 
 
 def _terms_known(item: Item, key: str, values: Iterable[str], known: list[str], code: str, noun: str) -> Iterator[Diagnostic]:
-    for value in values:
+    for n, value in enumerate(values):
         if value not in known:
             hint = did_you_mean(value, known) or f"zie data/{key}.yml voor de toegestane waarden"
-            yield _diag(item, key, code, f"onbekend {noun} `{value}`", hint)
+            yield _diag(item, key, code, f"{_ONBEKEND[noun]} {noun} `{value}`", hint, index=n)
 
 
 def references_resolve(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     for key, kind in (("themas", Kind.THEMA), ("bestanddelen", Kind.BESTANDDEEL), ("interventies", Kind.INTERVENTIE)):
         noun = _REF_NOUN[kind]
-        for target in getattr(item, key):
+        for n, target in enumerate(getattr(item, key)):
             found = corpus.index.get(target)
             if found is None:
                 candidates = [i.id for i in corpus.items if i.kind is kind]
-                yield _diag(item, key, f"ref.{noun}", f"onbekend {noun} `{target}`", did_you_mean(target, candidates))
+                message = f"{_ONBEKEND[noun]} {noun} `{target}`"
+                yield _diag(item, key, f"ref.{noun}", message, did_you_mean(target, candidates), index=n)
             elif found.kind is not kind:
-                yield _diag(
-                    item,
-                    key,
-                    f"ref.{noun}",
-                    f"`{target}` is een {found.kind.value}, geen {noun}",
-                    f"zet `{target}` onder `{_key_for(found.kind)}`",
-                )
+                message = f"`{target}` is een {found.kind.value}, geen {noun}"
+                yield _diag(item, key, f"ref.{noun}", message, f"zet `{target}` onder `{_key_for(found.kind)}`", index=n)
             elif target == item.id:
-                yield _diag(item, key, "ref.self", f"`{target}` verwijst naar zichzelf", "haal de verwijzing weg", Severity.WARNING)
+                message = f"`{target}` verwijst naar zichzelf"
+                yield _diag(item, key, "ref.self", message, "haal de verwijzing weg", Severity.WARNING, index=n)
 
 
 def _key_for(kind: Kind) -> str:
@@ -176,19 +177,15 @@ def check_links(path: str, links: Iterable[Link], corpus: Corpus) -> Iterator[Di
 
 def bronnen_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     known = [b.id for b in corpus.vocabulary.bronnen]
-    for ref in item.bronnen:
+    for n, ref in enumerate(item.bronnen):
         if not ref.bron:
-            yield _diag(item, "bronnen", "bron.missing", "een bron zonder `bron:`-id", "schrijf `- bron: <id>` met `sectie: …`")
+            yield _diag(item, "bronnen", "bron.missing", "een bron zonder `bron:`-id", "schrijf `- bron: <id>` met `sectie: …`", index=n)
         elif ref.bron not in known:
-            yield _diag(item, "bronnen", "ref.bron", f"onbekende bron `{ref.bron}`", did_you_mean(ref.bron, known) or "voeg de bron toe aan data/bronnen.yml")
+            hint = did_you_mean(ref.bron, known) or "voeg de bron toe aan data/bronnen.yml"
+            yield _diag(item, "bronnen", "ref.bron", f"onbekende bron `{ref.bron}`", hint, index=n)
         if ref.bron and not ref.sectie:
-            yield _diag(
-                item,
-                "bronnen",
-                "bron.sectie",
-                f"bron `{ref.bron}` noemt geen sectie",
-                "voeg `sectie:` toe met het hoofdstuk of de paragraaf",
-            )
+            hint = "voeg `sectie:` toe met het hoofdstuk of de paragraaf"
+            yield _diag(item, "bronnen", "bron.sectie", f"bron `{ref.bron}` noemt geen sectie", hint, index=n)
 
 
 def body_present(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:

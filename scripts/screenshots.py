@@ -1,0 +1,37 @@
+"""Screenshot pages of a built site in Debian's Chromium at desktop and phone width.
+
+Usage: python scripts/screenshots.py SITE_DIR OUT_DIR PAGE [PAGE ...]
+PAGE is a path inside the site, e.g. `leeswijzer/stap-1/index.html`. The PNGs are for looking at,
+not for committing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def main() -> None:
+    site, out, pages = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), sys.argv[3:]
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for name, (width, height) in SIZES.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for rel in pages:
+                page.goto((site / rel).as_uri())
+                target = out / f"{rel.replace('/', '_').removesuffix('.html')}-{name}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target)
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

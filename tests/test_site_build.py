@@ -1,0 +1,130 @@
+"""Fixture sites built with MkDocs in tmp_path: the HTML has the pages, panels, links and flow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from .conftest import FixtureSite
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_step_pages_show_question_items_and_neighbours(site: FixtureSite):
+    site.build(strict=True)
+    for n, question in enumerate(
+        ["Is de wijk in de gevarenzone?", "Wat is er aan de hand?", "Wat ga je doen?", "Hoe organiseer je dat?", "Hoe blijf je op koers?"],
+        start=1,
+    ):
+        html = site.html(f"leeswijzer/stap-{n}/")
+        assert f"Stap {n} van 5 — {question}" in html
+        assert ('href="../stap-' + str(n - 1) + '/"' in html) == (n > 1)
+        assert ('href="../stap-' + str(n + 1) + '/"' in html) == (n < 5)
+    stap1 = _text(site.html("leeswijzer/stap-1/"))
+    assert "Zie signalen vroeg" in stap1
+    assert "Kies wat doorgaat" not in stap1
+    stap3 = site.html("leeswijzer/stap-3/")
+    assert "Handgeschreven intro van stap drie." in stap3  # the hand-written intro is kept
+    assert 'href="../../lessen/kies-wat-doorgaat/"' in stap3
+    assert 'href="../../bestanddelen/focus/"' in stap3
+
+
+def test_item_page_has_panel_with_relations_sources_and_backlinks(site: FixtureSite):
+    site.build(strict=True)
+    html = site.html("lessen/kies-wat-doorgaat/")
+    assert "<title>Kies wat doorgaat, wat wacht en wat stopt" in html
+    assert '<meta name="description" content="Veel projecten tegelijk versnipperen de inzet; kies wat doorgaat.">' in html
+    panel = _text(html.split('class="wg-panel"', 1)[1])
+    assert "Thema's Burgerschap" in panel
+    assert "Werkzame bestanddelen Focus Lange adem" in panel
+    assert "Wordt genoemd in Frontlijnteams in Leeuwarden Interventie Zie signalen vroeg Les" in panel
+    assert "Praktijkervaring" in panel
+    assert "2.2 Het belang van focus aanbrengen" in panel
+    assert "Stap 3 van 5 — Wat ga je doen?" in html
+
+
+def test_interventie_page_has_a_factsheet(site: FixtureSite):
+    site.build(strict=True)
+    facts = _text(site.html("interventies/frontlijnteams-leeuwarden/").split('class="wg-facts"', 1)[1].split("</dl>")[0])
+    assert "Plaats Leeswarden" not in facts
+    assert "Plaats Leeuwarden" in facts
+    assert "Wijk Heechterp-Schieringen" in facts
+
+
+def test_wiki_links_resolve_relative_to_each_page_and_skip_code(site: FixtureSite):
+    site.build(strict=True)
+    home = site.html("")
+    assert '<a class="wg-link" href="bestanddelen/focus/">Focus</a>' in home
+    assert '<a class="wg-link" href="lessen/kies-wat-doorgaat/">de les over kiezen</a>' in home
+    assert "<code>[[niet-een-link]]</code>" in home
+    lesson = site.html("lessen/kies-wat-doorgaat/")
+    assert '<a class="wg-link" href="../../interventies/frontlijnteams-leeuwarden/">de frontlijnteams</a>' in lesson
+
+
+def test_thema_and_bestanddeel_pages_list_their_items_per_step(site: FixtureSite):
+    site.build(strict=True)
+    focus = _text(site.html("bestanddelen/focus/").split('class="wg-panel"', 1)[1])
+    assert "Stap 1 — Is de wijk in de gevarenzone? Zie signalen vroeg" in focus
+    assert "Stap 3 — Wat ga je doen? Kies wat doorgaat, wat wacht en wat stopt" in focus
+    thema = _text(site.html("themas/burgerschap/"))
+    assert "Stap 4 — Hoe organiseer je dat? Frontlijnteams in Leeuwarden" in thema
+
+
+def test_generated_index_and_source_pages(site: FixtureSite):
+    site.build(strict=True)
+    assert "Zie signalen vroeg" in site.html("lessen/")
+    assert "Leeuwarden" in site.html("interventies/")
+    bronnen = _text(site.html("bronnen/"))
+    assert "Visitatiecommissie Wijkenaanpak, 2011 (rapport) — 4 pagina's citeren deze bron." in bronnen
+    assert "1 tot en met 5" not in bronnen
+
+
+def test_nav_holds_structure_pages_only(site: FixtureSite):
+    site.build(strict=True)
+    nav = site.html("").split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    assert "lessen/kies-wat-doorgaat" not in nav
+    assert "leeswijzer/stap-5/" in nav
+
+
+def test_edit_link_opens_the_collection_file(site: FixtureSite):
+    config = site.read("mkdocs.yml") + "repo_url: https://example.org/wijkengids\nedit_uri: edit/main/\n"
+    site.write("mkdocs.yml", config)
+    site.build(strict=True)
+    assert 'href="https://example.org/wijkengids/edit/main/lessons/kies-wat-doorgaat.md"' in site.html("lessen/kies-wat-doorgaat/")
+
+
+def test_two_builds_in_one_process_are_identical(site: FixtureSite):
+    site.build()
+    first = site.snapshot()
+    site.build()
+    assert site.snapshot() == first
+
+
+def test_a_fixed_error_leaves_nothing_behind_on_rebuild(site: FixtureSite, mkdocs_log):
+    original = site.read("lessons/kies-wat-doorgaat.md")
+    site.write("lessons/kies-wat-doorgaat.md", original.replace("[burgerschap]", "[burgershap]"))
+    with pytest.raises(Abort):
+        site.build(strict=True)
+    site.write("lessons/kies-wat-doorgaat.md", original)
+    mkdocs_log.clear()
+    site.build(strict=True)
+    assert "burgershap" not in mkdocs_log.text
+
+
+def test_bad_tree_fails_strict_build_with_the_checks_messages(bad_site: FixtureSite, mkdocs_log):
+    with pytest.raises(Abort):
+        bad_site.build(strict=True)
+    assert "lessons/onbekend-thema.md:5: onbekend thema `burgershap` — bedoelde je `burgerschap`? [ref.thema]" in mkdocs_log.text
+    assert "lessons/kapotte-yaml.md:3: ongeldige YAML in de frontmatter" in mkdocs_log.text
+    assert "Traceback" not in mkdocs_log.text
+
+
+def test_without_strict_the_bad_tree_still_builds(bad_site: FixtureSite, mkdocs_log):
+    bad_site.build(strict=False)
+    assert "onbekend thema `burgershap`" in mkdocs_log.text
+    assert "Zie ook" in bad_site.html("lessen/kapotte-link/")
+    assert 'class="wg-link-onbekend"' in bad_site.html("lessen/kapotte-link/")
