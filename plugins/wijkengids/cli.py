@@ -1,4 +1,7 @@
-"""Command line: `wijkengids check | stats`, all over the same `pipeline.run()` as the plugin."""
+"""Command line: `wijkengids check | stats | …`, all over the same `pipeline.run()` as the plugin.
+
+Feature modules define their own click commands and are registered at the bottom of this file, so
+each command lives next to the code it drives."""
 
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from .model import Kind
 _LEVEL = {Severity.ERROR: ("fout", "red"), Severity.WARNING: ("waarschuwing", "yellow"), Severity.INFO: ("info", "blue")}
 
 
-def _settings(root: Path) -> pipeline.Settings:
+def settings_for(root: Path) -> pipeline.Settings:
+    """Build settings for a project root laid out as the wijkengids repository."""
     return pipeline.Settings(root=root, data_dir=root / "data", docs_dir=root / "docs")
 
 
@@ -31,7 +35,7 @@ def main() -> None:
 @click.option("--info/--no-info", default=False, help="Toon ook meldingen van niveau info.")
 def check(root: Path, fmt: str, info: bool) -> None:
     """Controleer alle inhoud: velden, verwijzingen, bronnen en links. Exit 1 bij fouten."""
-    build = pipeline.run(_settings(root.resolve()))
+    build = pipeline.run(settings_for(root.resolve()))
     shown = [d for d in build.diagnostics if info or d.severity is not Severity.INFO]
     if fmt == "json":
         click.echo(to_json(shown))
@@ -56,7 +60,7 @@ def check(root: Path, fmt: str, info: bool) -> None:
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 def stats(root: Path) -> None:
     """Tel de inhoud per type, per stap en per thema."""
-    build = pipeline.run(_settings(root.resolve()))
+    build = pipeline.run(settings_for(root.resolve()))
     corpus = build.corpus
     click.echo("Per type:")
     for kind in Kind:
@@ -68,3 +72,6 @@ def stats(root: Path) -> None:
     for thema in sorted(corpus.of_kind(Kind.THEMA), key=lambda t: t.nummer or 0):
         n = sum(thema.id in i.themas for i in corpus.items)
         click.echo(f"  {thema.titel[:40]:<40} {n:>4}")
+
+
+# Feature commands: one line each.
