@@ -75,3 +75,6 @@ def stats(root: Path) -> None:
 
 
 # Feature commands: one line each.
+from .bundle import bundel  # noqa: E402
+
+main.add_command(bundel)

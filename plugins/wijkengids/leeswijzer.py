@@ -36,6 +36,11 @@ def stap_uri(nummer: int) -> str:
     return f"leeswijzer/stap-{nummer}.md"
 
 
+def werkblad_uri(nummer: int) -> str:
+    """The printable worksheet of a step, for werkateliers."""
+    return f"leeswijzer/werkblad-stap-{nummer}.md"
+
+
 def group_by_kind(items: list[Item]) -> dict[Kind, tuple[Item, ...]]:
     """Items grouped by type in display order; empty groups are left out."""
     groups = {kind: tuple(sorted((i for i in items if i.kind is kind), key=lambda i: i.titel.casefold())) for kind in KIND_ORDER}

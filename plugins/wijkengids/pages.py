@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import cache
 
 import jinja2
 
-from .leeswijzer import Leeswijzer, stap_uri
-from .model import Corpus, Kind
+from .leeswijzer import Leeswijzer, StapRoute, stap_uri, werkblad_uri
+from .model import Corpus, Item, Kind
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -41,6 +41,19 @@ def render(template: str, page_uri: str, **context: object) -> str:
 
 
 INDEX_URIS = {kind: f"{kind.url_prefix}/index.md" for kind in Kind}
+WERKBLAD_LESSEN = 8
+WERKBLAD_BESTANDDELEN = 8
+
+
+def key_items(route: StapRoute, usage: Mapping[str, int]) -> tuple[list[Item], list[Item]]:
+    """The lessons and bestanddelen a werkblad shows: the most referred-to first (they connect
+    most of the guide), ties by title, so the choice is stable between builds."""
+
+    def top(kind: Kind, n: int) -> list[Item]:
+        items = route.items.get(kind, ())
+        return sorted(items, key=lambda i: (-usage.get(i.id, 0), i.titel.casefold()))[:n]
+
+    return top(Kind.LES, WERKBLAD_LESSEN), top(Kind.BESTANDDEEL, WERKBLAD_BESTANDDELEN)
 BRONNEN_URI = "bronnen/index.md"
 LEESWIJZER_URI = "leeswijzer/index.md"
 
@@ -85,6 +98,10 @@ def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) 
     for route in leeswijzer.routes:
         if route.src_uri not in existing:
             pages[route.src_uri] = render("stap.md.j2", route.src_uri, route=route)
+    for route in leeswijzer.routes:
+        uri = werkblad_uri(route.stap.nummer)
+        lessen, bestanddelen = key_items(route, usage)
+        pages[uri] = render("werkblad.md.j2", uri, route=route, lessen=lessen, bestanddelen=bestanddelen)
     if LEESWIJZER_URI not in existing:
         pages[LEESWIJZER_URI] = render("leeswijzer.md.j2", LEESWIJZER_URI, routes=leeswijzer.routes)
     return pages

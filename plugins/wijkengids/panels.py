@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .graph import KnowledgeGraph
-from .leeswijzer import Leeswijzer, group_by_kind, stap_uri
+from .leeswijzer import Leeswijzer, group_by_kind, stap_uri, werkblad_uri
 from .model import Bron, Corpus, Item, ItemId, Kind, Term
 
 
@@ -63,6 +63,7 @@ class PagePanel:
     citations: tuple[Citation, ...] = ()
     backlinks: tuple[Ref, ...] = ()
     terms: tuple[Group, ...] = ()
+    werkblad: str = ""  # source URI of the step's printable worksheet
 
 
 def ref(item: Item, note: str = "") -> Ref:
@@ -95,7 +96,10 @@ def build_panels(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) 
             kind_label="Stap",
             flow=flow_for([route.stap.nummer], leeswijzer, route.stap.nummer),
             listings_title=f"Wat hoort bij stap {route.stap.nummer}",
-            listings=tuple(Group(kind.plural, tuple(ref(i) for i in items)) for kind, items in route.items.items()),
+            listings=tuple(
+                Group(kind.plural, tuple(ref(i, i.samenvatting) for i in items)) for kind, items in route.items.items()
+            ),
+            werkblad=werkblad_uri(route.stap.nummer),
         )
     return panels
 

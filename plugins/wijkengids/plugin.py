@@ -23,6 +23,11 @@ log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
 ASSETS = ("assets/wijkengids/wijkengids.css",)
+# Vendored iframe-worker (MIT): Material's search runs in a Web Worker, which browsers refuse from
+# file://; the shim runs it in an iframe instead. Material's offline plugin would otherwise load it
+# from a CDN (and hide search without network). It only activates on file://.
+WORKER_SHIM = "assets/vendor/iframe-worker/shim.js"
+VENDORED = (WORKER_SHIM, "assets/vendor/iframe-worker/LICENSE")
 
 
 class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
@@ -41,6 +46,9 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         config.watch.extend(str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir())
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         config.extra_css.extend(a for a in ASSETS if a not in config.extra_css)
+        polyfills = config.extra.setdefault("polyfills", [])
+        if WORKER_SHIM not in polyfills:
+            polyfills.insert(0, WORKER_SHIM)  # named "iframe-worker", so the offline plugin adds no CDN copy
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -98,7 +106,7 @@ def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> File
         files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
     for uri, markdown in build.pages.items():
         _replace(files, File.generated(config, uri, content=markdown))
-    for asset in ASSETS:
+    for asset in (*ASSETS, *VENDORED):
         _replace(files, File.generated(config, asset, abs_src_path=str(THEME_DIR / asset)))
     return files
 
