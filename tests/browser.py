@@ -22,3 +22,23 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def search(page, query: str, attempts: int = 8) -> str:
+    """Type a query in Material's search box and return the result list's text.
+
+    The index loads in a worker after the first focus; a query typed before it is ready is not
+    re-run, so type again until results (or "no results") show up.
+    """
+    box = page.locator(".md-search__input").first
+    box.click(force=True)
+    for _ in range(attempts):
+        box.fill("")
+        box.type(query, delay=20)
+        meta = page.locator(".md-search-result__meta")
+        try:
+            meta.filter(has_text="overeenkom").or_(meta.filter(has_text="Geen")).first.wait_for(timeout=3_000)
+            return page.locator(".md-search-result").inner_text()
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try again once the worker is up
+            continue
+    raise AssertionError(f"zoeken naar {query!r} gaf geen resultaat binnen {attempts * 3} s")

@@ -68,10 +68,22 @@ def test_wiki_links_resolve_relative_to_each_page_and_skip_code(site: FixtureSit
 def test_thema_and_bestanddeel_pages_list_their_items_per_step(site: FixtureSite):
     site.build(strict=True)
     focus = _text(site.html("bestanddelen/focus/").split('class="wg-panel"', 1)[1])
-    assert "Stap 1 — Is de wijk in de gevarenzone? Zie signalen vroeg" in focus
-    assert "Stap 3 — Wat ga je doen? Kies wat doorgaat, wat wacht en wat stopt" in focus
+    assert "Stap 1 — Is de wijk in de gevarenzone? (1) Zie signalen vroeg — Les" in focus
+    assert "Stap 3 — Wat ga je doen? (1) Kies wat doorgaat, wat wacht en wat stopt — Les" in focus
     thema = _text(site.html("themas/burgerschap/"))
-    assert "Stap 4 — Hoe organiseer je dat? Frontlijnteams in Leeuwarden" in thema
+    assert "Stap 4 — Hoe organiseer je dat? (1) Frontlijnteams in Leeuwarden — Interventie" in thema
+
+
+def test_long_step_lists_fold_beyond_the_first_entries(site: FixtureSite):
+    for n in range(14):
+        text = site.read("lessons/zie-signalen-vroeg.md").replace("Zie signalen vroeg", f"Signaal les {n:02d}")
+        site.write(f"lessons/signaal-les-{n:02d}.md", text)
+    site.build(strict=True)
+    listing = site.html("leeswijzer/stap-1/").split('class="wg-panel"', 1)[1]
+    shown, folded = listing.split('<details class="wg-more">', 1)
+    assert "Lessen <span class=\"wg-count\">(15)</span>" in shown
+    assert shown.count("<li>") == 12  # the bestanddeel focus belongs to steps 3 and 5, not 1
+    assert "Nog 3 lessen" in folded
 
 
 def test_generated_index_and_source_pages(site: FixtureSite):

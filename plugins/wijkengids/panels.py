@@ -22,8 +22,25 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Group:
+    """A titled list of links. Beyond `visible` entries the rest folds away, so a step with a
+    hundred lessons still reads as a page, not a wall of links."""
+
     title: str
     refs: tuple[Ref, ...]
+    visible: int = 1000
+
+    @property
+    def shown(self) -> tuple[Ref, ...]:
+        return self.refs[: self.visible]
+
+    @property
+    def folded(self) -> tuple[Ref, ...]:
+        return self.refs[self.visible :]
+
+
+# A step page leads with the ingredients, then the practices, then the lessons.
+STEP_KIND_ORDER = (Kind.BESTANDDEEL, Kind.INTERVENTIE, Kind.LES)
+STEP_LIST_VISIBLE = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +108,19 @@ def build_panels(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) 
         for target in dict.fromkeys(item.themas + item.bestanddelen + item.interventies):
             referrers.setdefault(target, []).append(item)
     panels = {item.src_uri: _item_panel(item, corpus, graph, leeswijzer, referrers.get(item.id, [])) for item in corpus.items}
+    mentions = {item.id: len(graph.backlinks(item.id)) for item in corpus.items}
     for route in leeswijzer.routes:
+        groups = []
+        for kind in STEP_KIND_ORDER:
+            # Most-referred-to first: those connect the step to the rest of the guide.
+            items = sorted(route.items.get(kind, ()), key=lambda i: (-mentions[i.id], i.titel.casefold()))
+            if items:
+                groups.append(Group(kind.plural, tuple(ref(i, i.samenvatting) for i in items), STEP_LIST_VISIBLE))
         panels[route.src_uri] = PagePanel(
             kind_label="Stap",
             flow=flow_for([route.stap.nummer], leeswijzer, route.stap.nummer),
             listings_title=f"Wat hoort bij stap {route.stap.nummer}",
-            listings=tuple(
-                Group(kind.plural, tuple(ref(i, i.samenvatting) for i in items)) for kind, items in route.items.items()
-            ),
+            listings=tuple(groups),
             werkblad=werkblad_uri(route.stap.nummer),
         )
     return panels
