@@ -1,0 +1,147 @@
+"""Benchmark: our build versus plain Material on the same generated pages, measured in one run.
+
+Usage: python scripts/bench.py [--sizes 100 1000 5000] [--runs 3] [--real]
+
+For each size N a synthetic corpus is generated (scripts/gen_corpus.py, fixed seed). "plain" is the
+same Markdown files as ordinary MkDocs pages with a small nav and no wijkengids plugin; "ours" is the
+project with the plugin. Runs alternate (plain, ours, plain, ours, …) so machine noise hits both;
+each build is a separate process, timed by wall clock, its peak memory read from wait4's rusage.
+Prints a Markdown table with medians and the ratio ours/plain. With --real it also measures the
+real content: `wijkengids check` time, HTML per item page, search index size and the offline zip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "scripts"))
+from gen_corpus import generate  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{proc.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def plain_variant(project: Path, out: Path) -> None:
+    """The same pages as ordinary MkDocs Markdown, small nav, Material only."""
+    docs = out / "docs"
+    shutil.copytree(project / "docs", docs)
+    for folder, prefix in (
+        ("lessons", "lessen"),
+        ("bestanddelen", "bestanddelen"),
+        ("themas", "themas"),
+        ("interventies", "interventies"),
+    ):
+        shutil.copytree(project / folder, docs / prefix)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
+    config = config.replace("  - wijkengids\n", "")
+    nav = "\nnav:\n  - Home: index.md\n" + "".join(
+        f"  - {p.capitalize()}: {p}/{sorted((docs / p).glob('*.md'))[0].name}\n"
+        for p in ("lessen", "bestanddelen", "interventies", "themas")
+    )
+    (out / "mkdocs.yml").write_text(config + nav, encoding="utf-8")
+
+
+def bench_size(n: int, runs: int, work: Path) -> dict[str, float]:
+    ours = work / f"ours-{n}"
+    plain = work / f"plain-{n}"
+    generate(n, ours)
+    plain_variant(ours, plain)
+    mkdocs = [str(BIN / "mkdocs"), "build", "-q", "-d"]
+    times: dict[str, list[float]] = {"plain": [], "ours": []}
+    memory: dict[str, list[float]] = {"plain": [], "ours": []}
+    for _ in range(runs):
+        for name, project in (("plain", plain), ("ours", ours)):
+            seconds, mb = timed([*mkdocs, str(work / f"site-{name}-{n}")], project)
+            times[name].append(seconds)
+            memory[name].append(mb)
+    check_s, _ = timed([str(BIN / "wijkengids"), "check", "--root", str(ours)], ours)
+    plain_s, ours_s = statistics.median(times["plain"]), statistics.median(times["ours"])
+    plain_mb, ours_mb = max(memory["plain"]), max(memory["ours"])
+    return {
+        "n": n,
+        "plain": plain_s,
+        "ours": ours_s,
+        "ratio": ours_s / plain_s,
+        "plain_mb": plain_mb,
+        "ours_mb": ours_mb,
+        "mem_ratio": ours_mb / plain_mb,
+        "check": check_s,
+    }
+
+
+def real_content(work: Path) -> list[tuple[str, str]]:
+    rows = []
+    check_s, _ = timed([str(BIN / "wijkengids"), "check", "--root", str(REPO)], REPO)
+    rows.append(("`wijkengids check` op de echte inhoud", f"{check_s:.2f} s"))
+    site = work / "real-site"
+    build_s, _ = timed([str(BIN / "mkdocs"), "build", "-q", "-d", str(site)], REPO)
+    rows.append(("`mkdocs build` van de echte site", f"{build_s:.1f} s"))
+    pages = [
+        p
+        for folder in ("lessen", "bestanddelen", "interventies", "themas")
+        for p in (site / folder).glob("*/index.html")
+    ]
+    sizes = [p.stat().st_size for p in pages]
+    rows.append(
+        (
+            "HTML per itempagina (mediaan / max)",
+            f"{statistics.median(sizes) / 1024:.0f} KB / {max(sizes) / 1024:.0f} KB",
+        )
+    )
+    index = site / "search" / "search_index.json"
+    rows.append(("Zoekindex", f"{index.stat().st_size / 1_000_000:.2f} MB"))
+    zip_path = work / "bundle.zip"
+    bundle_s, _ = timed([str(BIN / "wijkengids"), "bundel", "--root", str(REPO), "-o", str(zip_path)], REPO)
+    rows.append(
+        ("Offline zip (met PDF-werkbladen)", f"{zip_path.stat().st_size / 1_000_000:.1f} MB in {bundle_s:.0f} s")
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--real", action="store_true", help="ook de echte inhoud meten")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="wijkengids-bench-") as tmp:
+        work = Path(tmp)
+        print(
+            "| items | plain Material | met plugin | verhouding | geheugen plain | geheugen plugin | verhouding | check |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for n in args.sizes:
+            r = bench_size(n, args.runs, work)
+            print(
+                f"| {r['n']} | {r['plain']:.1f} s | {r['ours']:.1f} s | {r['ratio']:.2f} | {r['plain_mb']:.0f} MB | "
+                f"{r['ours_mb']:.0f} MB | {r['mem_ratio']:.2f} | {r['check']:.2f} s |",
+                flush=True,
+            )
+        if args.real:
+            print("\n| echte inhoud | gemeten |\n|---|---:|")
+            for label, value in real_content(work):
+                print(f"| {label} | {value} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
