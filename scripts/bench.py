@@ -127,7 +127,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wijkengids-bench-") as tmp:
         work = Path(tmp)
         print(
-            "| items | plain Material | met plugin | verhouding | geheugen plain | geheugen plugin | verhouding | check |"
+            "| items | plain Material | met plugin | verhouding | geheugen plain | geheugen plugin "
+            "| verhouding | check |"
         )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n in args.sizes:

@@ -157,7 +157,8 @@ def generate(n: int, out: Path) -> None:
         (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
         + "\nnav:\n  - Home: index.md\n  - Leeswijzer:\n"
         + "".join(f"      - leeswijzer/stap-{s}.md\n" for s in range(1, 6))
-        + "  - Thema's: themas/index.md\n  - Bestanddelen: bestanddelen/index.md\n  - Interventies: interventies/index.md\n"
+        + "  - Thema's: themas/index.md\n  - Bestanddelen: bestanddelen/index.md\n"
+        + "  - Interventies: interventies/index.md\n"
         + "  - Lessen: lessen/index.md\n  - Bronnen: bronnen/index.md\n",
         encoding="utf-8",
     )
