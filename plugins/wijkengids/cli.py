@@ -30,13 +30,20 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."), help="Projectmap.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Uitvoer als tekst of JSON.")
 @click.option("--info/--no-info", default=False, help="Toon ook meldingen van niveau info.")
-def check(root: Path, fmt: str, info: bool) -> None:
-    """Controleer alle inhoud: velden, verwijzingen, bronnen en links. Exit 1 bij fouten."""
-    build = pipeline.run(settings_for(root.resolve()))
-    shown = [d for d in build.diagnostics if info or d.severity is not Severity.INFO]
+def check(paths: tuple[Path, ...], root: Path, fmt: str, info: bool) -> None:
+    """Controleer alle inhoud: velden, verwijzingen, bronnen en links. Exit 1 bij fouten.
+
+    Met PATHS (bijvoorbeeld van een pre-commit-hook) toont check alleen de meldingen van die
+    bestanden; verwijzingen worden nog steeds tegen de hele inhoud gecontroleerd."""
+    root = root.resolve()
+    build = pipeline.run(settings_for(root))
+    only = _only(paths, root)
+    relevant = [d for d in build.diagnostics if only is None or d.path in only]
+    shown = [d for d in relevant if info or d.severity is not Severity.INFO]
     if fmt == "json":
         click.echo(to_json(shown))
     else:
@@ -53,7 +60,28 @@ def check(root: Path, fmt: str, info: bool) -> None:
             + ")",
             err=False,
         )
-    sys.exit(1 if any(d.severity is Severity.ERROR for d in build.diagnostics) else 0)
+        hidden = sum(d.severity is not Severity.INFO for d in build.diagnostics) - sum(
+            d.severity is not Severity.INFO for d in relevant
+        )
+        if hidden:
+            click.echo(f"{hidden} melding(en) in andere bestanden niet getoond; `wijkengids check` toont alles.")
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in relevant) else 0)
+
+
+def _only(paths: tuple[Path, ...], root: Path) -> set[str] | None:
+    """The project-relative paths to report on, or None for all: with no paths, or when a data
+    file is among them (a vocabulary change can break any item)."""
+    selected = set()
+    for path in paths:
+        absolute = (Path.cwd() / path).resolve()
+        if not absolute.is_relative_to(root):
+            click.echo(f"{path} ligt buiten de projectmap {root}; overgeslagen.", err=True)
+            continue
+        rel = absolute.relative_to(root).as_posix()
+        if rel.startswith("data/"):
+            return None
+        selected.add(rel)
+    return selected if paths else None
 
 
 @main.command()
