@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check bundle lint format chromium clean
+.PHONY: site serve test check bundle lint format chromium clean schema
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ serve: $(STAMP)  ## Live preview on http://127.0.0.1:8000
 
 check: $(STAMP)  ## Check all content: file:line, what is wrong, the fix
 	$(BIN)/wijkengids check
+
+schema: $(STAMP)  ## Regenerate schema/frontmatter.schema.json and the field list in CONTRIBUTING.md
+	$(BIN)/wijkengids schema -o schema/frontmatter.schema.json
+	$(BIN)/wijkengids velden
 
 bundle: $(STAMP) chromium  ## Offline zip for werkateliers (file://, with PDF werkbladen)
 	$(BIN)/wijkengids bundel

@@ -106,3 +106,7 @@ def stats(root: Path) -> None:
 from .bundle import bundel  # noqa: E402
 
 main.add_command(bundel)
+from .schema import schema, velden  # noqa: E402
+
+main.add_command(schema)
+main.add_command(velden)
