@@ -106,7 +106,9 @@ def stats(root: Path) -> None:
 from .bundle import bundel  # noqa: E402
 
 main.add_command(bundel)
+from .scaffold import nieuw  # noqa: E402
 from .schema import schema, velden  # noqa: E402
 
+main.add_command(nieuw)
 main.add_command(schema)
 main.add_command(velden)
