@@ -35,6 +35,14 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.build: pipeline.Build | None = None
         self.links: WikiLinkExtension | None = None
         self.files: Files | None = None
+        self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this object across `serve` rebuilds: on_config resets the rest.
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        self.serving = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.build, self.files = None, None  # nothing survives between rebuilds
@@ -73,6 +81,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         if self.build and self.files is not None:
             files = self.files
             context["wg"] = self.build.panel_for(page.file.src_uri)
+            if self.serving:  # the live preview shows content problems on every page
+                context["wg_problems"] = [d for d in self.build.diagnostics if d.severity is not Severity.INFO]
             context["wg_url"] = lambda src_uri: _url_for(files, page, src_uri)
         return context
 
