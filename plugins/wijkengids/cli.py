@@ -106,6 +106,9 @@ def stats(root: Path) -> None:
 from .bundle import bundel  # noqa: E402
 
 main.add_command(bundel)
+from .search import zoek  # noqa: E402
+
+main.add_command(zoek)
 from .scaffold import nieuw  # noqa: E402
 from .schema import schema, velden  # noqa: E402
 

@@ -64,7 +64,10 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             return files
         root = self._root(config)
         self.build = pipeline.run(
-            pipeline.Settings(root, root / self.config.data_dir, Path(config.docs_dir), self.config.validation)
+            # Near-duplicates are `wijkengids check`'s job: under --strict a heuristic would fail the build.
+            pipeline.Settings(
+                root, root / self.config.data_dir, Path(config.docs_dir), self.config.validation, similarity=False
+            )
         )
         report(self.build)
         return add_files(files, self.build, config)
@@ -75,6 +78,9 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             item = self.build.item_for(page.file.src_uri)
             if item:
                 page.meta.update(title=item.titel, description=item.samenvatting)
+                if found := self.build.search_for(page.file.src_uri):
+                    page.meta.update(found.meta)
+                    markdown = found.markdown + markdown  # hidden text for Material's search index
         return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

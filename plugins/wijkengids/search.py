@@ -1,0 +1,767 @@
+"""Search: a Whoosh index with Dutch stemming for `wijkengids zoek`, the browser search's extra
+text per page, and the duplicate warning of `wijkengids check`.
+
+A wijkmanager types a question, not a title ("schulden en armoede achter de voordeur", "MPG"). So:
+
+- **Analyzer.** Words are lowercased, accents folded (`één` = `een`), Dutch stop words dropped and
+  stemmed with Whoosh's Dutch Snowball stemmer plus two fixes it lacks (`gezinnen` → `gezin`,
+  `corporaties` → `corporatie`). Compounds are split against the corpus's own vocabulary
+  (`bewonersparticipatie` also indexes `bewoners` and `participatie`, at the same position), in
+  the index and in the query, so "participatie van bewoners" finds both spellings.
+- **Synonyms** live in `data/synoniemen.yml` (groups such as MPG = multiprobleemgezin). A query
+  is expanded at query time: each group matched in the question adds its other terms at a lower
+  weight (`SYNONYM_BOOST`). The browser search cannot expand queries, so each item page carries
+  the group terms its text lacks in a hidden block (see `page_search`).
+- **Ranking.** BM25F over the fields, each with a weight (`FIELD_BOOSTS`: the title weighs most,
+  then samenvatting and place); all question words are OR-ed, so the page matching most of them
+  comes first.
+- **Cache.** The index lives outside `site/` in `.cache/wijkengids/search/` under the project
+  root, keyed by the hash of every item's content hash, the vocabulary and `ANALYZER_VERSION`
+  (in `manifest.json`); it is rebuilt only when one of those changed.
+
+Duplicates (`content.duplicate`, a warning): two items whose key terms overlap so much that one
+probably repeats the other. The similarity is the cosine of TF-IDF vectors over each item's key
+terms: its stemmed words of at least 3 letters minus stop words, the title counted 3 times and the
+samenvatting twice, and per item only its `KEY_TERMS` heaviest terms. A pair at or above
+`DUPLICATE_THRESHOLD` (0.75) is reported on both files. Measured on the real content (288 items):
+distinct items stay below 0.70 (the highest, 0.67, is an interventie and the lesson drawn from it),
+while a copy with a new title, one paragraph reworded and one dropped scores 0.82-0.93. Items that
+have errors are skipped: they are half-written, and copies of one template would all match. The
+whole check (analysis shared with the browser extras) takes about 0.3 s on 300 items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import click
+from whoosh import index as whoosh_index
+from whoosh.analysis import Analyzer, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, Formatter
+from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.support.charset import accent_map
+
+from .diagnostics import Diagnostic, Severity
+from .loader import _load_list
+from .model import Corpus, Item, Kind
+from .pages import render
+
+# Bump when the analyzer, the schema or what goes into a field changes: old caches are rebuilt.
+ANALYZER_VERSION = "3"
+SYNONYMS_FILE = "synoniemen.yml"
+CACHE_DIR = Path(".cache") / "wijkengids" / "search"
+
+# Query weight per field (BM25F): a word in the title counts most.
+FIELD_BOOSTS: Mapping[str, float] = MappingProxyType(
+    {"titel": 4.0, "samenvatting": 2.0, "plaats": 2.0, "trefwoorden": 1.0, "body": 1.0}
+)
+SYNONYM_BOOST = 0.6  # a synonym counts a bit less than the word the reader typed
+COMPOUND_BOOST = 0.5  # the parts of a compound count less than the compound itself
+# Material's search: a `search: boost:` per item type (bestanddelen and thema's are the hubs).
+BROWSER_BOOSTS: Mapping[Kind, float] = MappingProxyType({Kind.BESTANDDEEL: 2.0, Kind.THEMA: 2.0})
+
+DUPLICATE_THRESHOLD = 0.75  # see the module docstring for how it was chosen
+KEY_TERMS = 60
+
+# Question words that carry no meaning in a search ("hoe", "wat" are in Whoosh's list already).
+EXTRA_STOPWORDS = frozenset(
+    {"welke", "waarom", "wanneer", "waar", "kun", "kunt", "jij", "jullie", "wij", "we", "onze", "gaan", "gaat"}
+    | {"ga", "krijg", "krijgen", "erg", "heel"}
+)
+STOPWORDS = frozenset(stoplists["nl"]) | EXTRA_STOPWORDS
+MIN_PART = 4  # shortest compound part: shorter ones are mostly prefixes (`ver`, `be`, `ont`)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_LINK = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>]+>")
+_ATTR_LIST = re.compile(r"\{:?[^}\n]*\}")
+_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~]+", re.MULTILINE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Analyzer
+
+
+_snowball = stemmer_for_language("nl")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Whoosh's Dutch Snowball stemmer plus two plural forms it leaves alone: `gezinn` (from
+    gezinnen) becomes `gezin`, `corporaties` becomes `corporatie`. Pure, so caching is safe."""
+    text = _snowball(word)
+    if text.endswith("ies") or (len(text) > 4 and text[-1] == text[-2] and text[-1] not in "aeiouy"):
+        return text[:-1]
+    return text
+
+
+class DutchStemFilter(Filter):
+    """Applies `stem` to every token."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+class CompoundSplitFilter(Filter):
+    """After each compound word, also emit its parts at the same position.
+
+    A word is split only where both parts (at least `MIN_PART` letters, no stop word) are words of
+    the corpus itself; a linking `s` or `en` between them is dropped (`aandachtswijk` = `aandacht`
+    + `wijk`). One level of recursion handles three-part words.
+    """
+
+    def __init__(self, wordset: Iterable[str] = ()) -> None:
+        self.wordset = frozenset(wordset)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"wordset": self.wordset}  # the split cache is not part of the pickled schema
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.wordset = state["wordset"]
+        self._cache = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CompoundSplitFilter) and other.wordset == self.wordset
+
+    def __hash__(self) -> int:
+        return hash(len(self.wordset))
+
+    def _valid(self, word: str) -> bool:
+        return len(word) >= MIN_PART and word in self.wordset and word not in STOPWORDS
+
+    def _left(self, left: str) -> str | None:
+        for candidate in (left, left[:-1] if left.endswith("s") else "", left[:-2] if left.endswith("en") else ""):
+            if candidate and self._valid(candidate):
+                return candidate
+        return None
+
+    def parts(self, word: str, depth: int = 0) -> tuple[str, ...]:
+        if len(word) < 2 * MIN_PART:
+            return ()
+        if depth == 0 and word in self._cache:
+            return self._cache[word]
+        found: tuple[str, ...] = ()
+        for i in range(MIN_PART, len(word) - MIN_PART + 1):  # the longest head (right part) first
+            right = word[i:]
+            if not self._valid(right):
+                continue
+            left = self._left(word[:i])
+            if left is None:
+                continue
+            found = (left, right)
+            if depth == 0:
+                found += self.parts(left, 1) + self.parts(right, 1)
+            break
+        if depth == 0:
+            self._cache[word] = found
+        return found
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        for t in tokens:
+            yield t
+            for part in self.parts(t.text):
+                t.text = part
+                yield t
+
+
+def analyzer(wordset: Iterable[str] = ()) -> Analyzer:
+    """The Dutch analyzer; `wordset` (the corpus vocabulary) enables compound splitting."""
+    chain = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(STOPWORDS, minsize=2)
+    if wordset:
+        chain = chain | CompoundSplitFilter(wordset)
+    return chain | DutchStemFilter()
+
+
+def analyze(an: Analyzer, text: str) -> list[list[str]]:
+    """Tokens of `text` grouped by position: `[word, *compound parts]` per position."""
+    groups: dict[int, list[str]] = {}
+    for t in an(text, positions=True, mode="query"):
+        group = groups.setdefault(t.pos, [])
+        if t.text not in group:
+            group.append(t.text)
+    return [groups[p] for p in sorted(groups)]
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(accent_map)
+
+
+def stems(text: str) -> list[str]:
+    """The analyzer's output without compound parts, fast (no token objects): for page extras
+    and duplicate detection, which analyze the whole corpus on every build."""
+    return [stem(w) for w in _WORD.findall(_fold(text)) if len(w) >= 2 and w not in STOPWORDS]
+
+
+def vocabulary_words(texts: Iterable[str]) -> frozenset[str]:
+    """Every folded word of the corpus that can be a compound part."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(w for w in _WORD.findall(_fold(text)) if len(w) >= MIN_PART and not w.isdigit())
+    return frozenset(words - STOPWORDS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Synonyms
+
+
+@dataclass(frozen=True, slots=True)
+class Synonyms:
+    """Groups of terms that mean the same to a searcher, from `data/synoniemen.yml`."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.groups, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def load_synonyms(data_dir: Path | None, root: Path) -> tuple[Synonyms, list[Diagnostic]]:
+    """Read `data/synoniemen.yml`: a list of `- termen: [a, b, …]` (optionally with `uitleg`).
+
+    A missing file means no synonyms; a malformed one gives diagnostics, never an exception.
+    """
+    path = (data_dir or root / "data") / SYNONYMS_FILE
+    if not path.exists():
+        return Synonyms(), []
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    entries, diagnostics = _load_list(path, rel, ("termen",))
+    groups = []
+    for entry, line in entries:
+        terms = entry["termen"]
+        if not isinstance(terms, list) or any(not isinstance(t, (str, int)) or not str(t).strip() for t in terms):
+            diagnostics.append(
+                Diagnostic(
+                    rel,
+                    line,
+                    "data.entry",
+                    "`termen` moet een lijst van woorden zijn",
+                    "schrijf `termen: [MPG, multiprobleemgezin]`",
+                )
+            )
+            continue
+        group = tuple(dict.fromkeys(str(t).strip() for t in terms))
+        if len(group) < 2:
+            diagnostics.append(
+                Diagnostic(
+                    rel,
+                    line,
+                    "data.entry",
+                    "een groep synoniemen heeft minstens twee termen",
+                    "voeg een term toe of verwijder de groep",
+                )
+            )
+            continue
+        groups.append(group)
+    return Synonyms(tuple(groups)), diagnostics
+
+
+def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    if n == 0:
+        return False
+    first = phrase[0]
+    return any(tokens[i] == first and list(tokens[i : i + n]) == list(phrase) for i in range(len(tokens) - n + 1))
+
+
+class _Words:
+    """An item's analyzed words with the positions of each, for quick phrase tests."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        self.at: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(self.words):
+            self.at[w].append(i)
+
+    def has(self, phrase: Sequence[str]) -> bool:
+        n = len(phrase)
+        if n == 0 or phrase[0] not in self.at:
+            return False
+        return any(self.words[i : i + n] == list(phrase) for i in self.at[phrase[0]])
+
+
+def expansions(an: Analyzer, synonyms: Synonyms, text: str) -> list[list[list[str]]]:
+    """For each synonym group a term of which occurs in `text`, the analyzed other terms."""
+    words = [g[0] for g in analyze(an, text)]
+    found = []
+    for group in synonyms.groups:
+        analyzed = [[g[0] for g in analyze(an, term)] for term in group]
+        if any(_contains(words, a) for a in analyzed):
+            found.append([a for a in analyzed if a and not _contains(words, a)])
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+
+
+def plain_text(markdown: str, corpus: Corpus | None = None) -> str:
+    """Readable text of a Markdown body: `[[id|tekst]]` becomes its text (or the target's title)."""
+
+    def link(m: re.Match[str]) -> str:
+        if m.group(2):
+            return m.group(2)
+        target = corpus.index.get(m.group(1).strip()) if corpus else None  # type: ignore[call-overload]
+        return target.titel if target else m.group(1).replace("-", " ")
+
+    text = _LINK.sub(link, markdown)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _ATTR_LIST.sub(" ", text)
+    text = _MD_MARKS.sub("", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _titles(corpus: Corpus, ids: Iterable[str]) -> list[str]:
+    return [i.titel for x in ids if (i := corpus.index.get(x)) is not None]  # type: ignore[call-overload]
+
+
+def _labels(corpus: Corpus, kind: str, ids: Iterable[str]) -> list[str]:
+    return [t.label for x in ids if (t := corpus.vocabulary.term(kind, x)) is not None]
+
+
+def item_fields(item: Item, corpus: Corpus) -> dict[str, str]:
+    """The text of each search field for one item."""
+    d = item.interventie
+    plaats = " ".join(x for x in (d.plaats, d.wijk) if x) if d else ""
+    extra = [
+        *_titles(corpus, item.themas),
+        *_titles(corpus, item.bestanddelen),
+        *_labels(corpus, "signalen", item.signalen),
+        *_labels(corpus, "actoren", item.actoren),
+        item.waarom,
+        *item.valkuilen,
+    ]
+    if d:
+        extra += [d.periode, d.doel, d.doelgroep, *d.uitvoerders, d.resultaten, *d.randvoorwaarden]
+    return {
+        "titel": item.titel,
+        "samenvatting": item.samenvatting,
+        "plaats": plaats,
+        "trefwoorden": " \n".join(x for x in extra if x),
+        "body": plain_text(item.body, corpus),
+    }
+
+
+ItemTerms = Mapping[str, Mapping[str, list[str]]]
+
+
+def corpus_terms(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
+    """Analyzed words (`stems`) of every search field of every item, by item path: computed once
+    per build and shared by the browser extras and the duplicate check."""
+    return {item.path: {f: stems(t) for f, t in item_fields(item, corpus).items()} for item in _published(corpus)}
+
+
+def url_of(item: Item) -> str:
+    """The page's site-relative URL (directory URLs), e.g. `/lessen/kies-wat-doorgaat/`."""
+    return f"/{item.kind.url_prefix}/{item.id}/"
+
+
+def _schema(an: Analyzer) -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        type=ID(stored=True),
+        titel=TEXT(analyzer=an, stored=True),
+        samenvatting=TEXT(analyzer=an, stored=True),
+        plaats=TEXT(analyzer=an, stored=True),
+        trefwoorden=TEXT(analyzer=an),
+        body=TEXT(analyzer=an, stored=True),
+        themas=KEYWORD(stored=True),
+        bestanddelen=KEYWORD(stored=True),
+        stappen=KEYWORD(stored=True),
+        url=STORED,
+    )
+
+
+def _published(corpus: Corpus) -> list[Item]:
+    return [i for i in corpus.items if corpus.index.get(i.id) is i]  # a duplicate id is published once
+
+
+def index_key(corpus: Corpus) -> str:
+    """What the index depends on: every item's content, the vocabulary and the analyzer."""
+    h = hashlib.sha256(f"analyzer {ANALYZER_VERSION}\n".encode())
+    h.update(repr(corpus.vocabulary).encode())
+    for item in _published(corpus):
+        h.update(f"\n{item.path} {item.content_hash}".encode())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    type: str
+    titel: str
+    url: str
+    score: float
+    samenvatting: str
+    snippet: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "titel": self.titel,
+            "url": self.url,
+            "score": round(self.score, 3),
+            "samenvatting": self.samenvatting,
+        }
+
+
+class _MarkFormatter(Formatter):
+    """Marks matched words as `**woord**`: readable in a pipe, made bold by the CLI."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"**{text[token.startchar : token.endchar]}**"
+
+
+@dataclass
+class SearchIndex:
+    """An open Whoosh index plus what a query needs. `rebuilt` says whether this call built it."""
+
+    ix: Any
+    synonyms: Synonyms
+    rebuilt: bool
+    path: Path
+    build_seconds: float = 0.0
+    _analyzer: Analyzer | None = field(default=None, repr=False)
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = self.ix.schema["body"].analyzer
+        return self._analyzer
+
+    def query(self, text: str) -> Query | None:
+        """The Whoosh query for a question: every word across the fields, plus synonyms."""
+        an = self.analyzer
+        clauses: list[Query] = []
+        for group in analyze(an, text):
+            clauses.append(self._word(group[0], group[1:]))
+        for alternatives in expansions(an, self.synonyms, text):
+            for tokens in alternatives:
+                clauses.append(self._phrase(tokens, SYNONYM_BOOST))
+        for group_terms in self._typed_phrases(text):
+            clauses.append(self._phrase(group_terms, 1.0))
+        return Or(clauses) if clauses else None
+
+    def _fields(self, token: str, boost: float) -> Query:
+        return Or([Term(f, token, boost=b * boost) for f, b in FIELD_BOOSTS.items()])
+
+    def _word(self, word: str, parts: Sequence[str]) -> Query:
+        q = self._fields(word, 1.0)
+        if parts:
+            q = Or([q, And([self._fields(p, COMPOUND_BOOST) for p in parts])])
+        return q
+
+    def _phrase(self, tokens: Sequence[str], boost: float) -> Query:
+        if len(tokens) == 1:
+            return self._fields(tokens[0], boost)
+        return Or([Phrase(f, list(tokens), slop=2, boost=b * boost) for f, b in FIELD_BOOSTS.items()])
+
+    def _typed_phrases(self, text: str) -> list[list[str]]:
+        """Multi-word synonym terms the reader typed: matching them as a phrase adds precision."""
+        words = [g[0] for g in analyze(self.analyzer, text)]
+        found = []
+        for group in self.synonyms.groups:
+            for term in group:
+                tokens = [g[0] for g in analyze(self.analyzer, term)]
+                if len(tokens) > 1 and _contains(words, tokens):
+                    found.append(tokens)
+        return found
+
+    def search(
+        self, text: str, kind: str | None = None, stap: int | None = None, thema: str | None = None, limit: int = 10
+    ) -> list[Hit]:
+        """Ranked hits for a question, optionally only of one type, step or thema."""
+        q = self.query(text)
+        if q is None:
+            return []
+        filters = [Term("type", kind)] if kind else []
+        if stap is not None:
+            filters.append(Term("stappen", str(stap)))
+        if thema:
+            filters.append(Term("themas", thema))
+        with self.ix.searcher() as searcher:
+            results = searcher.search(q, limit=limit, filter=And(filters) if filters else None, terms=True)
+            results.fragmenter = ContextFragmenter(maxchars=220, surround=70)
+            results.formatter = _MarkFormatter()
+            hits = []
+            for r in results:
+                snippet = r.highlights("body", top=2) or r.highlights("samenvatting") or r["samenvatting"]
+                hits.append(Hit(r["id"], r["type"], r["titel"], r["url"], r.score, r["samenvatting"], snippet))
+            return hits
+
+
+def _write(path: Path, corpus: Corpus) -> None:
+    items = _published(corpus)
+    docs = [(item, item_fields(item, corpus)) for item in items]
+    wordset = vocabulary_words(text for _, f in docs for text in f.values())
+    ix = whoosh_index.create_in(str(path), _schema(analyzer(wordset)))
+    writer = ix.writer(limitmb=128)
+    for item, fields in docs:
+        writer.add_document(
+            id=item.id,
+            type=item.kind.value,
+            themas=" ".join(item.themas),
+            bestanddelen=" ".join(item.bestanddelen),
+            stappen=" ".join(str(s) for s in item.stappen),
+            url=url_of(item),
+            **fields,
+        )
+    writer.commit()
+
+
+def open_index(corpus: Corpus, synonyms: Synonyms, cache_dir: Path) -> SearchIndex:
+    """Open the cached index, building it first when the content changed since the last build.
+
+    Arguments:
+        corpus: The loaded items.
+        synonyms: Applied at query time (not part of the index).
+        cache_dir: Folder for the index and its manifest, e.g. `<root>/.cache/wijkengids/search`.
+
+    Returns:
+        The open index; `rebuilt` is True when this call (re)built it.
+    """
+    key = index_key(corpus)
+    manifest_path = cache_dir / "manifest.json"
+    index_dir = cache_dir / "index"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    if manifest.get("key") == key and whoosh_index.exists_in(str(index_dir)):
+        try:
+            return SearchIndex(whoosh_index.open_dir(str(index_dir)), synonyms, False, index_dir)
+        except Exception:  # a damaged cache is rebuilt, never fatal
+            pass
+    start = time.perf_counter()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fresh = cache_dir / f"index.new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir()
+    _write(fresh, corpus)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    fresh.rename(index_dir)
+    seconds = time.perf_counter() - start
+    tmp = cache_dir / f"manifest.json.{os.getpid()}"
+    tmp.write_text(
+        json.dumps(
+            {"key": key, "analyzer": ANALYZER_VERSION, "items": len(_published(corpus)), "seconds": round(seconds, 3)},
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    tmp.replace(manifest_path)
+    return SearchIndex(whoosh_index.open_dir(str(index_dir)), synonyms, True, index_dir, seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser search: what Material's search plugin gets per item page
+
+
+@dataclass(frozen=True, slots=True)
+class PageSearch:
+    """Search extras for one item page: front matter for Material's search and a hidden block.
+
+    Attributes:
+        meta: Merged into the page's meta, e.g. `{"search": {"boost": 2.0}}`.
+        markdown: A hidden block put before the page text, so Material's index holds the
+            samenvatting, the place and the synonyms the text lacks; readers never see it.
+    """
+
+    meta: Mapping[str, Any]
+    markdown: str
+
+
+def page_search(corpus: Corpus, synonyms: Synonyms, terms: ItemTerms | None = None) -> dict[str, PageSearch]:
+    """Search extras per item page, keyed by source URI.
+
+    Arguments:
+        terms: `corpus_terms(corpus)` when the caller has them already.
+    """
+    terms = terms if terms is not None else corpus_terms(corpus)
+    groups = [[(term, stems(term)) for term in group] for group in synonyms.groups]
+    result: dict[str, PageSearch] = {}
+    for item in _published(corpus):
+        fields = terms[item.path]
+        words = _Words([w for f in fields.values() for w in f])
+        extra: list[str] = []
+        for group in groups:
+            if any(words.has(tokens) for _, tokens in group):
+                extra += [term for term, tokens in group if not words.has(tokens)]
+        meta: dict[str, Any] = {}
+        if item.kind in BROWSER_BOOSTS:
+            meta["search"] = {"boost": BROWSER_BOOSTS[item.kind]}
+        d = item.interventie
+        markdown = render(
+            "zoektekst.md.j2",
+            item.src_uri,
+            samenvatting=item.samenvatting,
+            plaats=" ".join(x for x in (d.plaats, d.wijk) if x) if d else "",
+            trefwoorden=list(dict.fromkeys(extra)),
+        )
+        result[item.src_uri] = PageSearch(MappingProxyType(meta), markdown)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicates
+
+
+def _key_terms(fields: Mapping[str, list[str]]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for name, weight in (("titel", 3), ("samenvatting", 2), ("body", 1)):
+        for word in fields.get(name, ()):
+            if len(word) >= 3 and not word.isdigit():
+                counts[word] += weight
+    return counts
+
+
+def similar_pairs(
+    items: Sequence[Item], terms: ItemTerms, threshold: float = DUPLICATE_THRESHOLD
+) -> list[tuple[Item, Item, float]]:
+    """Pairs of items whose key-term vectors have a cosine similarity of at least `threshold`."""
+    counts = [_key_terms(terms[i.path]) for i in items]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    n = len(items)
+    vectors: list[dict[str, float]] = []
+    for c in counts:
+        weights = {t: (1 + math.log(tf)) * math.log((n + 1) / df[t]) for t, tf in c.items()}
+        top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:KEY_TERMS])
+        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+        vectors.append({t: w / norm for t, w in top.items()})
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, vec in enumerate(vectors):
+        for t, w in vec.items():
+            postings[t].append((i, w))
+    pairs = []
+    for i, vec in enumerate(vectors):
+        dots: dict[int, float] = defaultdict(float)
+        for t, w in vec.items():
+            for j, wj in postings[t]:
+                if j > i:
+                    dots[j] += w * wj
+        pairs += [(items[i], items[j], s) for j, s in dots.items() if s >= threshold]
+    return sorted(pairs, key=lambda p: -p[2])
+
+
+def duplicate_diagnostics(
+    corpus: Corpus, skip: Iterable[str] = (), terms: ItemTerms | None = None, threshold: float = DUPLICATE_THRESHOLD
+) -> list[Diagnostic]:
+    """A `content.duplicate` warning on both items of every near-duplicate pair.
+
+    Arguments:
+        skip: Paths of items left out (those with errors).
+        terms: `corpus_terms(corpus)` when the caller has them already.
+    """
+    skipped = set(skip)
+    items = [i for i in _published(corpus) if i.path not in skipped]
+    terms = terms if terms is not None else corpus_terms(corpus)
+    diagnostics = []
+    for a, b, score in similar_pairs(items, terms, threshold):
+        for item, other in ((a, b), (b, a)):
+            diagnostics.append(
+                Diagnostic(
+                    item.path,
+                    item.pos.line_of("titel"),
+                    "content.duplicate",
+                    f"lijkt sterk op {other.path} (overeenkomst {score:.2f})",
+                    "voeg de twee samen, of maak in titel en samenvatting duidelijk waarin ze verschillen",
+                    Severity.WARNING,
+                )
+            )
+    return diagnostics
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+
+
+def _bold(snippet: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", lambda m: click.style(m.group(1), bold=True), snippet)
+
+
+@click.command("zoek")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--type", "kind", type=click.Choice([k.value for k in Kind]), help="Alleen items van dit type.")
+@click.option("--stap", type=click.IntRange(1, 5), help="Alleen items bij deze stap (1-5).")
+@click.option("--thema", help="Alleen items bij dit thema (id, bv. burgerschap).")
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True, help="Aantal resultaten.")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."), help="Projectmap."
+)
+def zoek(
+    query: tuple[str, ...], kind: str | None, stap: int | None, thema: str | None, limit: int, as_json: bool, root: Path
+) -> None:
+    """Zoek in de kennisbank met een vraag in gewone taal, bv. `wijkengids zoek schulden achter de voordeur`."""
+    from .loader import load  # the CLI needs only the corpus, not a whole build
+
+    root = root.resolve()
+    corpus, _ = load(root, root / "data")
+    synonyms, problems = load_synonyms(root / "data", root)
+    for diag in problems:
+        click.echo(diag.format(), err=True)
+    if thema and thema not in {t.id for t in corpus.of_kind(Kind.THEMA)}:
+        from .diagnostics import did_you_mean
+
+        hint = did_you_mean(thema, [t.id for t in corpus.of_kind(Kind.THEMA)])
+        raise click.BadParameter(f"onbekend thema `{thema}`" + (f" — {hint}" if hint else ""), param_hint="--thema")
+    index = open_index(corpus, synonyms, root / CACHE_DIR)
+    hits = index.search(" ".join(query), kind=kind, stap=stap, thema=thema, limit=limit)
+    if as_json:
+        click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("Niets gevonden. Probeer andere of minder woorden.")
+        sys.exit(1)
+    for n, hit in enumerate(hits, start=1):
+        click.echo(
+            f"{n:>2}. " + click.style(hit.titel, bold=True) + click.style(f"  ({hit.type}, {hit.score:.1f})", dim=True)
+        )
+        click.echo(f"    {hit.url}")
+        click.echo("    " + _bold(hit.snippet.replace("\n", " ")))
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "DUPLICATE_THRESHOLD",
+    "Hit",
+    "PageSearch",
+    "SearchIndex",
+    "Synonyms",
+    "analyzer",
+    "duplicate_diagnostics",
+    "load_synonyms",
+    "open_index",
+    "page_search",
+    "similar_pairs",
+    "zoek",
+]
