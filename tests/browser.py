@@ -7,7 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @contextmanager
@@ -39,6 +45,6 @@ def search(page, query: str, attempts: int = 8) -> str:
         try:
             meta.filter(has_text="overeenkom").or_(meta.filter(has_text="Geen")).first.wait_for(timeout=3_000)
             return page.locator(".md-search-result").inner_text()
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try again once the worker is up
+        except Exception:
             continue
     raise AssertionError(f"zoeken naar {query!r} gaf geen resultaat binnen {attempts * 3} s")

@@ -67,7 +67,10 @@ def test_failed_build_leaves_the_previous_zip_untouched(tmp_path: Path):
     site: FixtureSite = make_site(tmp_path)
     target = tmp_path / "out.zip"
     target.write_bytes(b"previous bundle")
-    site.write("lessons/kies-wat-doorgaat.md", site.read("lessons/kies-wat-doorgaat.md").replace("[burgerschap]", "[burgershap]"))
+    site.write(
+        "lessons/kies-wat-doorgaat.md",
+        site.read("lessons/kies-wat-doorgaat.md").replace("[burgerschap]", "[burgershap]"),
+    )
     with pytest.raises(Exception, match="Aborted"):
         make_bundle(site.root, target, pdf=False)
     assert target.read_bytes() == b"previous bundle"

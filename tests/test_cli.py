@@ -74,7 +74,9 @@ def test_warnings_alone_do_not_fail_the_check(tmp_path: Path):
     root = tmp_path / "good"
     shutil.copytree(FIXTURES / "good", root)
     les = root / "lessons/kies-wat-doorgaat.md"
-    les.write_text(les.read_text(encoding="utf-8").replace("bewijs: praktijk", "bewijs: praktijk\nauteur: X"), encoding="utf-8")
+    les.write_text(
+        les.read_text(encoding="utf-8").replace("bewijs: praktijk", "bewijs: praktijk\nauteur: X"), encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["check", "--root", str(root)])
     assert result.exit_code == 0
     assert "0 fouten, 1 waarschuwing in 1 bestand" in result.stdout

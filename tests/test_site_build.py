@@ -17,7 +17,13 @@ def _text(html: str) -> str:
 def test_step_pages_show_question_items_and_neighbours(site: FixtureSite):
     site.build(strict=True)
     for n, question in enumerate(
-        ["Is de wijk in de gevarenzone?", "Wat is er aan de hand?", "Wat ga je doen?", "Hoe organiseer je dat?", "Hoe blijf je op koers?"],
+        [
+            "Is de wijk in de gevarenzone?",
+            "Wat is er aan de hand?",
+            "Wat ga je doen?",
+            "Hoe organiseer je dat?",
+            "Hoe blijf je op koers?",
+        ],
         start=1,
     ):
         html = site.html(f"leeswijzer/stap-{n}/")
@@ -37,7 +43,9 @@ def test_item_page_has_panel_with_relations_sources_and_backlinks(site: FixtureS
     site.build(strict=True)
     html = site.html("lessen/kies-wat-doorgaat/")
     assert "<title>Kies wat doorgaat, wat wacht en wat stopt" in html
-    assert '<meta name="description" content="Veel projecten tegelijk versnipperen de inzet; kies wat doorgaat.">' in html
+    assert (
+        '<meta name="description" content="Veel projecten tegelijk versnipperen de inzet; kies wat doorgaat.">' in html
+    )
     panel = _text(html.split('class="wg-panel"', 1)[1])
     assert "Thema's Burgerschap" in panel
     assert "Werkzame bestanddelen Focus Lange adem" in panel
@@ -49,7 +57,9 @@ def test_item_page_has_panel_with_relations_sources_and_backlinks(site: FixtureS
 
 def test_interventie_page_has_a_factsheet(site: FixtureSite):
     site.build(strict=True)
-    facts = _text(site.html("interventies/frontlijnteams-leeuwarden/").split('class="wg-facts"', 1)[1].split("</dl>")[0])
+    facts = _text(
+        site.html("interventies/frontlijnteams-leeuwarden/").split('class="wg-facts"', 1)[1].split("</dl>")[0]
+    )
     assert "Plaats Leeswarden" not in facts
     assert "Plaats Leeuwarden" in facts
     assert "Wijk Heechterp-Schieringen" in facts
@@ -81,7 +91,7 @@ def test_long_step_lists_fold_beyond_the_first_entries(site: FixtureSite):
     site.build(strict=True)
     listing = site.html("leeswijzer/stap-1/").split('class="wg-panel"', 1)[1]
     shown, folded = listing.split('<details class="wg-more">', 1)
-    assert "Lessen <span class=\"wg-count\">(15)</span>" in shown
+    assert 'Lessen <span class="wg-count">(15)</span>' in shown
     assert shown.count("<li>") == 12  # the bestanddeel focus belongs to steps 3 and 5, not 1
     assert "Nog 3 lessen" in folded
 
@@ -106,7 +116,9 @@ def test_edit_link_opens_the_collection_file(site: FixtureSite):
     config = site.read("mkdocs.yml") + "repo_url: https://example.org/wijkengids\nedit_uri: edit/main/\n"
     site.write("mkdocs.yml", config)
     site.build(strict=True)
-    assert 'href="https://example.org/wijkengids/edit/main/lessons/kies-wat-doorgaat.md"' in site.html("lessen/kies-wat-doorgaat/")
+    assert 'href="https://example.org/wijkengids/edit/main/lessons/kies-wat-doorgaat.md"' in site.html(
+        "lessen/kies-wat-doorgaat/"
+    )
 
 
 def test_two_builds_in_one_process_are_identical(site: FixtureSite):
@@ -130,7 +142,10 @@ def test_a_fixed_error_leaves_nothing_behind_on_rebuild(site: FixtureSite, mkdoc
 def test_bad_tree_fails_strict_build_with_the_checks_messages(bad_site: FixtureSite, mkdocs_log):
     with pytest.raises(Abort):
         bad_site.build(strict=True)
-    assert "lessons/onbekend-thema.md:5: onbekend thema `burgershap` — bedoelde je `burgerschap`? [ref.thema]" in mkdocs_log.text
+    assert (
+        "lessons/onbekend-thema.md:5: onbekend thema `burgershap` — bedoelde je `burgerschap`? [ref.thema]"
+        in mkdocs_log.text
+    )
     assert "lessons/kapotte-yaml.md:3: ongeldige YAML in de frontmatter" in mkdocs_log.text
     assert "Traceback" not in mkdocs_log.text
 

@@ -38,20 +38,50 @@ def test_the_good_fixture_is_clean(project: Path):
     [
         ("themas: [burgerschap]", "themas: [burgershap]", 5, "ref.thema", "onbekend thema `burgershap`"),
         ("themas: [burgerschap]", "themas: [focus]", 5, "ref.thema", "`focus` is een bestanddeel, geen thema"),
-        ("bestanddelen: [focus, lange-adem]", "bestanddelen: [fokus, lange-adem]", 6, "ref.bestanddeel", "onbekend bestanddeel `fokus`"),
-        ("interventies: [frontlijnteams-leeuwarden]", "interventies: [frontlijnteams]", 7, "ref.interventie", "onbekende interventie"),
+        (
+            "bestanddelen: [focus, lange-adem]",
+            "bestanddelen: [fokus, lange-adem]",
+            6,
+            "ref.bestanddeel",
+            "onbekend bestanddeel `fokus`",
+        ),
+        (
+            "interventies: [frontlijnteams-leeuwarden]",
+            "interventies: [frontlijnteams]",
+            7,
+            "ref.interventie",
+            "onbekende interventie",
+        ),
         ("signalen: [werkloosheid]", "signalen: [werkloos]", 8, "ref.signaal", "onbekend signaal `werkloos`"),
-        ("actoren: [gemeente, corporatie, bewoners]", "actoren: [gemeente, corperatie]", 9, "enum.actor", "onbekende actor `corperatie`"),
+        (
+            "actoren: [gemeente, corporatie, bewoners]",
+            "actoren: [gemeente, corperatie]",
+            9,
+            "enum.actor",
+            "onbekende actor `corperatie`",
+        ),
         ("bewijs: praktijk", "bewijs: praktisch", 10, "enum.bewijs", "onbekend bewijsniveau"),
         ("stappen: [3, 5]", "stappen: [3, 6]", 4, "enum.stap", "stap `6` bestaat niet"),
         ("stappen: [3, 5]", "stappen: []", 4, "field.empty", "veld `stappen` is leeg"),
-        ("samenvatting: Veel projecten tegelijk versnipperen de inzet; kies wat doorgaat.\n", "", 1, "field.required", "verplicht veld `samenvatting`"),
+        (
+            "samenvatting: Veel projecten tegelijk versnipperen de inzet; kies wat doorgaat.\n",
+            "",
+            1,
+            "field.required",
+            "verplicht veld `samenvatting`",
+        ),
         ("  - bron: visitatie-2011", "  - bron: visitatie-2012", 12, "ref.bron", "onbekende bron `visitatie-2012`"),
         ('    sectie: "2.2 Het belang van focus aanbrengen"\n', "", 12, "bron.sectie", "noemt geen sectie"),
         ("bewijs: praktijk", "bewijs: praktijk\nbewjs: x", 11, "frontmatter.unknown_key", "onbekend veld `bewjs`"),
         ("bewijs: praktijk", "bewijs: praktijk\ntitle: Oud", 11, "frontmatter.renamed", "veld `title` heet nu `titel`"),
         ("Zie ook [[focus]]", "Zie ook [[fokus]]", 19, "ref.link", "link `[[fokus]]`"),
-        ("interventies: [frontlijnteams-leeuwarden]", "interventies: [kies-wat-doorgaat]", 7, "ref.interventie", "is een les, geen interventie"),
+        (
+            "interventies: [frontlijnteams-leeuwarden]",
+            "interventies: [kies-wat-doorgaat]",
+            7,
+            "ref.interventie",
+            "is een les, geen interventie",
+        ),
     ],
 )
 def test_each_rule_reports_file_line_and_message(project: Path, old: str, new: str, line: int, code: str, message: str):
@@ -66,7 +96,9 @@ def test_each_rule_reports_file_line_and_message(project: Path, old: str, new: s
 
 def test_self_reference_is_a_warning(project: Path):
     path = project / "bestanddelen/focus.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("bestanddelen: []", "bestanddelen: [focus]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("bestanddelen: []", "bestanddelen: [focus]"), encoding="utf-8"
+    )
     found = _diagnostics(project)
     assert [(d.code, d.severity) for d in found] == [("ref.self", Severity.WARNING)]
 

@@ -117,7 +117,9 @@ def write_zip_atomically(site_dir: Path, target: Path) -> int:
     return target.stat().st_size
 
 
-def make_bundle(root: Path, output: Path | None = None, *, pdf: bool = True, today: dt.date | None = None) -> BundleResult:
+def make_bundle(
+    root: Path, output: Path | None = None, *, pdf: bool = True, today: dt.date | None = None
+) -> BundleResult:
     """Build the offline site and write the zip.
 
     Arguments:

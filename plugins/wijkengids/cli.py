@@ -16,7 +16,11 @@ from . import pipeline
 from .diagnostics import Severity, sort_key, summary, to_json
 from .model import Kind
 
-_LEVEL = {Severity.ERROR: ("fout", "red"), Severity.WARNING: ("waarschuwing", "yellow"), Severity.INFO: ("info", "blue")}
+_LEVEL = {
+    Severity.ERROR: ("fout", "red"),
+    Severity.WARNING: ("waarschuwing", "yellow"),
+    Severity.INFO: ("info", "blue"),
+}
 
 
 def settings_for(root: Path) -> pipeline.Settings:
@@ -31,7 +35,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."), help="Projectmap.")
+@click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."), help="Projectmap."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Uitvoer als tekst of JSON.")
 @click.option("--info/--no-info", default=False, help="Toon ook meldingen van niveau info.")
 def check(paths: tuple[Path, ...], root: Path, fmt: str, info: bool) -> None:

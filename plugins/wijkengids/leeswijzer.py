@@ -43,7 +43,10 @@ def werkblad_uri(nummer: int) -> str:
 
 def group_by_kind(items: list[Item]) -> dict[Kind, tuple[Item, ...]]:
     """Items grouped by type in display order; empty groups are left out."""
-    groups = {kind: tuple(sorted((i for i in items if i.kind is kind), key=lambda i: i.titel.casefold())) for kind in KIND_ORDER}
+    groups = {
+        kind: tuple(sorted((i for i in items if i.kind is kind), key=lambda i: i.titel.casefold()))
+        for kind in KIND_ORDER
+    }
     return {kind: group for kind, group in groups.items() if group}
 
 

@@ -5,16 +5,17 @@ No I/O and no MkDocs here, so the core can run under any generator.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping, NewType
+from typing import NewType
 
 ItemId = NewType("ItemId", str)
 SrcPath = NewType("SrcPath", str)  # path relative to the project root, with forward slashes
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The four item types. The value is the Dutch singular used in the CLI and JSON."""
 
     LES = "les"

@@ -5,6 +5,7 @@ link (and validates them)."""
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Collection, Mapping
@@ -15,7 +16,16 @@ import jinja2
 from .leeswijzer import Leeswijzer, StapRoute, stap_uri, werkblad_uri
 from .model import Corpus, Item, Kind
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+# Markdown's own syntax in a text: emphasis, code, links, tables, headings and attr_list's `{: …}`
+# (which could set an `onclick` on a generated heading). `<`, `>` and `&` become entities instead.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#])")
+
+
+def md_text(text: object) -> str:
+    """Plain text (frontmatter, data files) for a generated Markdown page: shown exactly as typed,
+    on one line. `<script>` becomes `&lt;script&gt;`, never HTML; `[x](y)` stays brackets."""
+    escaped = html.escape(str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
 
 
 @cache
@@ -29,7 +39,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["md"] = lambda text: _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    env.filters["md"] = md_text
     return env
 
 
@@ -54,6 +64,8 @@ def key_items(route: StapRoute, usage: Mapping[str, int]) -> tuple[list[Item], l
         return sorted(items, key=lambda i: (-usage.get(i.id, 0), i.titel.casefold()))[:n]
 
     return top(Kind.LES, WERKBLAD_LESSEN), top(Kind.BESTANDDEEL, WERKBLAD_BESTANDDELEN)
+
+
 BRONNEN_URI = "bronnen/index.md"
 LEESWIJZER_URI = "leeswijzer/index.md"
 
@@ -68,7 +80,9 @@ def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) 
     pages: dict[str, str] = {}
     usage: dict[str, int] = {}
     for item in corpus.items:
-        for target in set(item.themas) | set(item.bestanddelen) | set(item.interventies) | {l.target for l in item.links}:
+        for target in (
+            set(item.themas) | set(item.bestanddelen) | set(item.interventies) | {link.target for link in item.links}
+        ):
             if target != item.id:
                 usage[target] = usage.get(target, 0) + 1
     for kind in Kind:

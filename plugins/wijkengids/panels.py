@@ -3,12 +3,13 @@ backlinks. Pure data keyed by MkDocs source URI; the theme templates render it."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from .graph import KnowledgeGraph
 from .leeswijzer import Leeswijzer, group_by_kind, stap_uri, werkblad_uri
 from .model import Bron, Corpus, Item, ItemId, Kind, Term
+from .related import Related
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,8 @@ class PagePanel:
     backlinks: tuple[Ref, ...] = ()
     terms: tuple[Group, ...] = ()
     werkblad: str = ""  # source URI of the step's printable worksheet
+    related: tuple[Ref, ...] = ()  # "Verwant": note = what kind and why ("Les · deelt: Focus, stap 3")
+    wijkscan: str = ""  # source URI of the wijkscan, on the page of step 1
 
 
 def ref(item: Item, note: str = "") -> Ref:
@@ -101,13 +104,35 @@ def flow_for(stappen: Iterable[int], leeswijzer: Leeswijzer, current: int | None
     return Flow(steps, here, previous, nxt)
 
 
-def build_panels(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) -> dict[str, PagePanel]:
-    """One panel per item page and per step page, keyed by source URI."""
+def build_panels(
+    corpus: Corpus,
+    graph: KnowledgeGraph,
+    leeswijzer: Leeswijzer,
+    related: Mapping[ItemId, tuple[Related, ...]] | None = None,
+    wijkscan: str = "",
+) -> dict[str, PagePanel]:
+    """One panel per item page and per step page, keyed by source URI.
+
+    Arguments:
+        related: Related items per item (`related.related_items`), shown as "Verwant".
+        wijkscan: Source URI of the wijkscan page, linked from step 1.
+    """
+    related = related or {}
     referrers: dict[ItemId, list[Item]] = {}
     for item in corpus.items:
         for target in dict.fromkeys(item.themas + item.bestanddelen + item.interventies):
             referrers.setdefault(target, []).append(item)
-    panels = {item.src_uri: _item_panel(item, corpus, graph, leeswijzer, referrers.get(item.id, [])) for item in corpus.items}
+    panels = {
+        item.src_uri: replace(
+            _item_panel(item, corpus, graph, leeswijzer, referrers.get(item.id, [])),
+            related=tuple(
+                ref(found, f"{found.kind.label} · {r.reason}")
+                for r in related.get(item.id, ())
+                if (found := corpus.index.get(r.id)) is not None
+            ),
+        )
+        for item in corpus.items
+    }
     mentions = {item.id: len(graph.backlinks(item.id)) for item in corpus.items}
     for route in leeswijzer.routes:
         groups = []
@@ -122,14 +147,21 @@ def build_panels(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) 
             listings_title=f"Wat hoort bij stap {route.stap.nummer}",
             listings=tuple(groups),
             werkblad=werkblad_uri(route.stap.nummer),
+            wijkscan=wijkscan if route.stap.nummer == 1 else "",
         )
     return panels
 
 
-def _item_panel(item: Item, corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer, referrers: list[Item]) -> PagePanel:
+def _item_panel(
+    item: Item, corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer, referrers: list[Item]
+) -> PagePanel:
     vocab = corpus.vocabulary
     relations = []
-    for title, ids in (("Thema's", item.themas), ("Werkzame bestanddelen", item.bestanddelen), ("Interventies", item.interventies)):
+    for title, ids in (
+        ("Thema's", item.themas),
+        ("Werkzame bestanddelen", item.bestanddelen),
+        ("Interventies", item.interventies),
+    ):
         refs = tuple(ref(corpus.index[i]) for i in dict.fromkeys(ids) if i in corpus.index and i != item.id)
         if refs:
             relations.append(Group(title, refs))
@@ -149,9 +181,7 @@ def _item_panel(item: Item, corpus: Corpus, graph: KnowledgeGraph, leeswijzer: L
         listings = tuple(groups)
         listed = {r.id for r in referrers}
 
-    backlinks = tuple(
-        ref(corpus.index[b]) for b in graph.backlinks(item.id) if b in corpus.index and b not in listed
-    )
+    backlinks = tuple(ref(corpus.index[b]) for b in graph.backlinks(item.id) if b in corpus.index and b not in listed)
     citations = tuple(Citation(b, r.sectie) for r in item.bronnen if (b := vocab.bron(r.bron)) is not None)
     terms = []
     for title, kind, values in (("Signalen", "signalen", item.signalen), ("Wie doen mee", "actoren", item.actoren)):

@@ -141,7 +141,8 @@ def run(settings: Settings) -> Build:
             flow=flow_for([], leeswijzer),
             listings_title="De vijf stappen",
             listings=tuple(
-                Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),)) for r in leeswijzer.routes
+                Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),))
+                for r in leeswijzer.routes
             ),
         )
     with _timed("search"):

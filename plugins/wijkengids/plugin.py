@@ -51,7 +51,9 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         root = self._root(config)
         self.links = WikiLinkExtension(lambda item_id: self.build.resolve(item_id) if self.build else None)
         config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
-        config.watch.extend(str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir())
+        config.watch.extend(
+            str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir()
+        )
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         config.extra_css.extend(a for a in ASSETS if a not in config.extra_css)
         polyfills = config.extra.setdefault("polyfills", [])
