@@ -6,8 +6,10 @@ sees all problems in one run.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +87,41 @@ RENAMED_KEYS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# An item is 150-400 words; a file over this size is a mistake (a pasted export, a binary) and
+# is refused before it is read, so it cannot slow the build down or fill the memory.
+MAX_FILE_BYTES = 1_000_000
+# Frontmatter nests two levels (bronnen → entry). libyaml's composer recurses in C and crashes the
+# process (segfault) around 50,000 levels, so deep nesting is refused before it is composed.
+MAX_DEPTH = 16
+_DEPTH_PREPASS = 4096  # a header shorter than this cannot nest deep enough to crash the composer
+
+_Y = "tag:yaml.org,2002:"
+# The tags plain YAML resolves to. Anything else (`!!python/object`, `!!binary`, `!!set`, `!foo`)
+# is refused with a diagnostic instead of SafeLoader's English constructor error.
+_ALLOWED_TAGS = frozenset(
+    _Y + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "value", "merge")
+)
+# Scalars no field wants as such: read as the text the editor typed (`sectie: 2.10` stays "2.10",
+# `periode: 2010-01-01` stays a string, `titel: =` is not a YAML "value" key).
+_AS_TEXT = frozenset(_Y + t for t in ("float", "timestamp", "value", "merge"))
+_NUMBER_KEYS = frozenset({"stappen", "nummer"})  # the only fields that hold numbers
+
+# PyYAML's problems in Dutch; the English original stays in the message when none matches.
+_YAML_PROBLEMS = (
+    ("found character '\\t'", "een tab op een plek waar YAML alleen spaties toestaat"),
+    ("mapping values are not allowed", "een dubbele punt op een plek waar geen nieuw veld kan beginnen"),
+    ("could not find expected ':'", "een regel zonder `:` tussen veldnaam en waarde"),
+    ("expected <block end>", "de inspringing of de tekst na een waarde klopt niet"),
+    ("found unexpected end of stream", "de frontmatter houdt midden in een waarde op"),
+    ("expected ',' or ']'", "een lijst `[...]` die niet goed gesloten wordt"),
+    ("expected ',' or '}'", "een `{...}` die niet goed gesloten wordt"),
+    ("found undefined alias", "een `*` aan het begin van een waarde (YAML leest dat als alias)"),
+    ("found unhashable key", "een veldnaam die zelf een lijst of veld is"),
+    ("found unknown escape character", "een onbekende `\\`-code tussen dubbele aanhalingstekens"),
+    ("expected alphabetic or numeric character", "een `&` of `*` aan het begin van een waarde"),
+    ("found duplicate anchor", "een YAML-anker (`&naam`) dat twee keer voorkomt"),
+)
+
 _YAML_HINTS = (
     ("\\t", "gebruik spaties in plaats van tabs voor inspringen"),
     ("expected ',' or ']'", "sluit de lijst met `]` of zet tekst met een dubbele punt tussen aanhalingstekens"),
@@ -94,6 +131,10 @@ _YAML_HINTS = (
     ("expected <block end>", "controleer het inspringen: lijstjes en sleutels op dezelfde diepte"),
     ("found undefined alias", "een `*` aan het begin van een waarde: zet de waarde tussen aanhalingstekens"),
     ("found unexpected end of stream", "sluit aanhalingstekens en haakjes"),
+    ("found unhashable key", "een veldnaam is gewone tekst gevolgd door `:`"),
+    ("found unknown escape character", "gebruik enkele aanhalingstekens of schrijf `\\\\` voor een backslash"),
+    ("expected alphabetic or numeric character", "zet de waarde tussen aanhalingstekens"),
+    ("found duplicate anchor", "schrijf de waarde voluit; ankers en aliassen zijn niet toegestaan"),
 )
 
 
@@ -116,12 +157,52 @@ class _Frontmatter:
 # Files
 
 
+_NO_PERMISSION = ("mag niet gelezen worden (geen leesrechten)", "geef het bestand leesrechten (`chmod a+r`)")
+_OS_ERRORS = {
+    errno.EACCES: _NO_PERMISSION,
+    errno.EPERM: _NO_PERMISSION,
+    errno.ENOENT: ("is verdwenen tijdens het lezen", "draai de controle opnieuw"),
+    errno.EISDIR: ("is een map, geen bestand", "een item is één .md-bestand: hernoem of verwijder de map"),
+}
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a file as UTF-8 (a BOM is dropped, CRLF becomes LF); bad bytes become a diagnostic."""
+    """Read a file as UTF-8 (a BOM is dropped, CRLF becomes LF); bad bytes become a diagnostic.
+
+    Symbolic links are not followed (they could publish a file from outside the repository, or
+    loop), and only regular files up to MAX_FILE_BYTES are read (a FIFO would block the build).
+    """
+    name = path.name
     try:
+        if path.is_symlink():
+            return None, [
+                Diagnostic(
+                    rel,
+                    1,
+                    "file.symlink",
+                    f"`{name}` is een symbolische link; die volgt de wijkengids niet",
+                    "zet het bestand zelf in de map (een link kan naar een bestand buiten de wijkengids wijzen)",
+                )
+            ]
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            not_regular = ("is geen gewoon bestand", "verwijder het")
+            what, hint = _OS_ERRORS[errno.EISDIR] if stat.S_ISDIR(info.st_mode) else not_regular
+            return None, [Diagnostic(rel, 1, "file.not_a_file", f"`{name}` {what}", hint)]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [
+                Diagnostic(
+                    rel,
+                    1,
+                    "file.too_large",
+                    f"bestand is te groot ({info.st_size / 1e6:.1f} MB; de grens is {MAX_FILE_BYTES / 1e6:g} MB)",
+                    "een item is doorgaans 150-400 woorden: haal geplakte exports, plaatjes of bijlagen uit de tekst",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic(rel, 1, "file.unreadable", f"bestand kan niet gelezen worden: {exc.strerror}")]
+        what, hint = _OS_ERRORS.get(exc.errno or 0, (f"kan niet gelezen worden: {exc.strerror}", ""))
+        return None, [Diagnostic(rel, 1, "file.unreadable", f"`{name}` {what}", hint)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -163,8 +244,11 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
     body = text[second.end() :].lstrip("\n") if text[second.end() :].strip() else ""
     body_line = text[: second.end()].count("\n") + 1 + (len(text[second.end() :]) - len(text[second.end() :].lstrip("\n")))
 
-    loader = _loader(header)
+    if len(header) > _DEPTH_PREPASS and (deep := _too_deep(header, _loader)) is not None:
+        return None, [_depth_diagnostic(rel, deep + offset + 1)]
+    loader = None
     try:
+        loader = _loader(header)  # the reader already refuses control characters: inside the try
         node = loader.get_single_node()
         if node is None:
             return _Frontmatter({}, {}, {}, body, body_line), []
@@ -178,6 +262,9 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
                     "schrijf elk veld als `sleutel: waarde` op een eigen regel",
                 )
             ]
+        refused = _inspect(node, rel, offset)
+        if refused:
+            return None, refused
         diagnostics: list[Diagnostic] = []
         keys: dict[str, int] = {}
         elements: dict[str, tuple[int, ...]] = {}
@@ -202,6 +289,18 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
             unique_pairs.append((key_node, value_node))
         node.value = unique_pairs
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        # A control character (often pasted from a PDF): the reader gives a position, no mark.
+        line = header[: exc.position].count("\n") + offset + 1
+        return None, [
+            Diagnostic(
+                rel,
+                line,
+                "frontmatter.yaml",
+                f"ongeldige YAML in de frontmatter: onzichtbaar stuurteken U+{exc.character:04X}",
+                "verwijder het teken (vaak meegekopieerd uit een pdf of tekstverwerker)",
+            )
+        ]
     except yaml.YAMLError as exc:
         if _loader is not yaml.SafeLoader:  # libyaml places some marks differently: report as PyYAML does
             return split_frontmatter(text, rel, yaml.SafeLoader)
@@ -209,13 +308,122 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
         # parser gave up (often the next line); the first is what an editor needs to look at.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = (mark.line if mark else 0) + offset + 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [
-            Diagnostic(rel, line, "frontmatter.yaml", f"ongeldige YAML in de frontmatter: {problem}", _yaml_hint(str(exc)))
-        ]
+        problem = _yaml_problem(getattr(exc, "problem", None) or str(exc))
+        message = f"ongeldige YAML in de frontmatter: {problem}"
+        return None, [Diagnostic(rel, line, "frontmatter.yaml", message, _yaml_hint(str(exc)))]
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
+        message = "ongeldige YAML in de frontmatter: een getal is te groot"
+        return None, [Diagnostic(rel, offset + 1, "frontmatter.yaml", message, "gebruik een gewoon getal")]
+    except RecursionError:  # PyYAML's pure-Python composer; the depth check normally comes first
+        return None, [_depth_diagnostic(rel, offset + 1)]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return _Frontmatter(data, keys, elements, body, body_line), diagnostics
+
+
+def _too_deep(header: str, loader: type) -> int | None:
+    """The 0-based line where the header nests deeper than MAX_DEPTH, from the parser's flat event
+    stream (libyaml's parser is iterative; only its composer recurses). None if it does not."""
+    depth = 0
+    try:
+        for event in yaml.parse(header, Loader=loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its line
+    return None
+
+
+def _depth_diagnostic(rel: str, line: int) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        line,
+        "frontmatter.depth",
+        f"de frontmatter is te diep genest (meer dan {MAX_DEPTH} niveaus)",
+        "velden zijn tekst, een lijst of de lijst `bronnen`; haal de extra haakjes of streepjes weg",
+    )
+
+
+def _inspect(root: yaml.MappingNode, rel: str, offset: int) -> list[Diagnostic]:
+    """Refuse what SafeLoader accepts but a content file must not contain, before constructing:
+    anchors and aliases (a "billion laughs" alias bomb expands exponentially once constructed or
+    printed), merge keys, tags other than plain YAML's, and deep nesting. Also retags scalars so
+    that text fields keep the editor's text (see _AS_TEXT)."""
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    for key_node, value_node in root.value:
+        key_line = key_node.start_mark.line + offset + 1
+        field = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+        ints_are_text = field not in _NUMBER_KEYS
+        stack: list[tuple[yaml.Node, int]] = [(value_node, 1), (key_node, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if id(node) in seen:  # the composer returns the anchored node itself for an alias
+                problems.append(
+                    Diagnostic(
+                        rel,
+                        key_line,
+                        "frontmatter.alias",
+                        f"veld `{field}` gebruikt een YAML-alias (`*naam`) die een andere waarde herhaalt",
+                        "schrijf de waarde voluit; ankers (`&naam`) en aliassen zijn niet toegestaan",
+                    )
+                )
+                break
+            seen.add(id(node))
+            if node.tag not in _ALLOWED_TAGS:
+                shown = node.tag.replace(_Y, "!!")
+                problems.append(
+                    Diagnostic(
+                        rel,
+                        node.start_mark.line + offset + 1,
+                        "frontmatter.tag",
+                        f"YAML-tag `{shown}` is niet toegestaan",
+                        "haal de tag weg: een veld is gewone tekst, een getal of een lijst",
+                    )
+                )
+                continue
+            if depth > MAX_DEPTH:
+                problems.append(_depth_diagnostic(rel, key_line))
+                break
+            if (node is key_node and node.tag == _Y + "merge") or (
+                isinstance(node, yaml.MappingNode) and any(k.tag == _Y + "merge" for k, _ in node.value)
+            ):
+                problems.append(
+                    Diagnostic(
+                        rel,
+                        key_line,
+                        "frontmatter.alias",
+                        "YAML-samenvoegen met `<<` is niet toegestaan",
+                        "schrijf de velden voluit",
+                    )
+                )
+                break
+            if isinstance(node, yaml.ScalarNode):
+                if node.tag in _AS_TEXT or (ints_are_text and node.tag == _Y + "int"):
+                    node.tag = _Y + "str"
+                elif node.tag == _Y + "int" and len(node.value) > 18:  # Python refuses > 4300 digits
+                    line = node.start_mark.line + offset + 1
+                    message = "ongeldige YAML in de frontmatter: een getal is te groot"
+                    problems.append(Diagnostic(rel, line, "frontmatter.yaml", message, "gebruik een gewoon getal"))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((child, depth + 1) for child in reversed(node.value))
+            elif isinstance(node, yaml.MappingNode):
+                for k, v in reversed(node.value):
+                    stack.extend(((v, depth + 1), (k, depth + 1)))
+    return problems
+
+
+def _yaml_problem(problem: str) -> str:
+    for needle, dutch in _YAML_PROBLEMS:
+        if needle in problem:
+            return dutch
+    return problem
 
 
 def _yaml_hint(error: str) -> str:
@@ -237,7 +445,7 @@ class _Fields:
 
     def _bad(self, key: str, expected: str, value: Any) -> None:
         self.invalid.add(key)
-        shown = repr(value) if not isinstance(value, str) else f"`{value}`"
+        shown = _shown(value)
         self.diagnostics.append(
             Diagnostic(
                 self.rel,
@@ -252,7 +460,7 @@ class _Fields:
         value = self.data.get(key)
         if value is None:
             return ""
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
             self._bad(key, "tekst", value)
             return ""
         return str(value).strip()
@@ -264,7 +472,7 @@ class _Fields:
         if isinstance(value, str):
             self._bad(key, "een lijst", value)
             return ()
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
+        if not isinstance(value, list) or any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in value):
             self._bad(key, "een lijst van woorden", value)
             return ()
         return tuple(str(v).strip() for v in value)
@@ -300,11 +508,23 @@ class _Fields:
         for entry in value:
             if isinstance(entry, str):
                 refs.append(BronRef(entry.strip(), ""))  # a bare id: validate asks for the sectie
-            elif isinstance(entry, dict):
+            elif isinstance(entry, dict) and all(_is_text(entry.get(k)) for k in ("bron", "sectie")):
                 refs.append(BronRef(str(entry.get("bron") or "").strip(), str(entry.get("sectie") or "").strip()))
             else:
                 self._bad("bronnen", "een lijst van `- bron: …` met `sectie: …`", entry)
         return tuple(refs)
+
+
+def _is_text(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A wrong value as the editor would recognise it, cut short (it may be a megabyte long)."""
+    if isinstance(value, bool):
+        return f"een ja/nee-waarde (`{str(value).lower()}`)"
+    text = value if isinstance(value, str) else repr(value)
+    return f"`{text[:limit]}…`" if len(text) > limit else (f"`{text}`" if isinstance(value, str) else text)
 
 
 def _type_hint(expected: str, key: str) -> str:
@@ -313,7 +533,7 @@ def _type_hint(expected: str, key: str) -> str:
     if expected.startswith("een lijst"):
         return f"schrijf bijvoorbeeld `{key}: [a, b]`"
     if expected == "tekst":
-        return "zet de tekst tussen aanhalingstekens"
+        return "zet de tekst tussen aanhalingstekens (YAML leest yes, no, on, off, true en false als ja/nee)"
     return ""
 
 

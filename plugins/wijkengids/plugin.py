@@ -81,9 +81,13 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             if item:
                 page.meta.update(title=item.titel, description=item.samenvatting)
                 if found := self.build.search_for(page.file.src_uri):
-                    page.meta.update(found.meta)
-                    markdown = found.markdown + markdown  # hidden text for Material's search index
+                    page.meta.update(found.meta)  # e.g. Material's `search: boost`
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Hidden text for Material's search index, which reads page.content after this hook.
+        found = self.build.search_for(page.file.src_uri) if self.build else None
+        return found.html + html if found else html
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         if self.build and self.files is not None:

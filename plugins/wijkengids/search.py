@@ -77,6 +77,7 @@ COMPOUND_BOOST = 0.5  # the parts of a compound count less than the compound its
 # Material's search: a `search: boost:` per item type (bestanddelen and thema's are the hubs).
 BROWSER_BOOSTS: Mapping[Kind, float] = MappingProxyType({Kind.BESTANDDEEL: 2.0, Kind.THEMA: 2.0})
 
+MIN_MENTIONS = 2  # times a synonym group must occur in a page's body to be added for the browser
 DUPLICATE_THRESHOLD = 0.75  # see the module docstring for how it was chosen
 KEY_TERMS = 60
 
@@ -292,11 +293,14 @@ class _Words:
         for i, w in enumerate(self.words):
             self.at[w].append(i)
 
-    def has(self, phrase: Sequence[str]) -> bool:
+    def count(self, phrase: Sequence[str]) -> int:
         n = len(phrase)
         if n == 0 or phrase[0] not in self.at:
-            return False
-        return any(self.words[i : i + n] == list(phrase) for i in self.at[phrase[0]])
+            return 0
+        return sum(self.words[i : i + n] == list(phrase) for i in self.at[phrase[0]])
+
+    def has(self, phrase: Sequence[str]) -> bool:
+        return self.count(phrase) > 0
 
 
 def expansions(an: Analyzer, synonyms: Synonyms, text: str) -> list[list[list[str]]]:
@@ -590,12 +594,12 @@ class PageSearch:
 
     Attributes:
         meta: Merged into the page's meta, e.g. `{"search": {"boost": 2.0}}`.
-        markdown: A hidden block put before the page text, so Material's index holds the
+        html: A hidden block put before the page's HTML, so Material's index holds the
             samenvatting, the place and the synonyms the text lacks; readers never see it.
     """
 
     meta: Mapping[str, Any]
-    markdown: str
+    html: str
 
 
 def page_search(corpus: Corpus, synonyms: Synonyms, terms: ItemTerms | None = None) -> dict[str, PageSearch]:
@@ -610,23 +614,41 @@ def page_search(corpus: Corpus, synonyms: Synonyms, terms: ItemTerms | None = No
     for item in _published(corpus):
         fields = terms[item.path]
         words = _Words([w for f in fields.values() for w in f])
+        key = _Words([w for name, f in fields.items() if name != "body" for w in f])
+        body = _Words(fields["body"])
         extra: list[str] = []
         for group in groups:
-            if any(words.has(tokens) for _, tokens in group):
+            # Only what the page is about: a term in a key field or twice in the text. The browser
+            # ranks without length normalization, so one passing mention would weigh as much.
+            if any(key.has(tokens) for _, tokens in group) or sum(body.count(t) for _, t in group) >= MIN_MENTIONS:
                 extra += [term for term, tokens in group if not words.has(tokens)]
         meta: dict[str, Any] = {}
         if item.kind in BROWSER_BOOSTS:
             meta["search"] = {"boost": BROWSER_BOOSTS[item.kind]}
         d = item.interventie
-        markdown = render(
-            "zoektekst.md.j2",
+        html = render(
+            "zoektekst.html.j2",
             item.src_uri,
             samenvatting=item.samenvatting,
             plaats=" ".join(x for x in (d.plaats, d.wijk) if x) if d else "",
             trefwoorden=list(dict.fromkeys(extra)),
         )
-        result[item.src_uri] = PageSearch(MappingProxyType(meta), markdown)
+        result[item.src_uri] = PageSearch(MappingProxyType(meta), html)
     return result
+
+
+# Separators for Material's search (`plugins: search: separator:` in mkdocs.yml). Material appends
+# a wildcard to every query word, and lunr runs no pipeline (no stemmer, no stop word filter) on
+# wildcard words: "de" becomes `de*` and matches "demografie", "bewoners" never matches a stemmed
+# `bewoner`. So the site indexes words unstemmed, and Dutch stop words are separators: dropped from
+# the index and from the query alike. Lookahead only (no lookbehind): old Safari lacks it.
+_PUNCT = r"""\s\-–—,:;!?()\[\]{}"'‘’“”«»/\\|*+=&%<>…"""
+
+
+def browser_separator() -> str:
+    """The `separator` regex for Material's search: punctuation, and stop words as whole words."""
+    words = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in sorted(STOPWORDS, key=lambda w: (-len(w), w)))
+    return rf"(?:[{_PUNCT}]+|^)(?:{words})(?=[{_PUNCT}.]|$)|[{_PUNCT}]+|\.(?!\d)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -758,6 +780,7 @@ __all__ = [
     "SearchIndex",
     "Synonyms",
     "analyzer",
+    "browser_separator",
     "duplicate_diagnostics",
     "load_synonyms",
     "open_index",

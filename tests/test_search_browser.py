@@ -1,0 +1,177 @@
+"""Material's search in a real browser, on a fixture site built with the project's own search
+settings: titles, samenvatting, places and synonyms are found, word forms match and Dutch stop
+words do not drown a question."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wijkengids.search import browser_separator
+
+from .conftest import FIXTURES, FixtureSite
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+SYNONYMS = """\
+- termen: [MPG, multiprobleemgezin, multiprobleemgezinnen]
+- termen: [participatie, participeren, meedoen]
+"""
+
+STRAAT = """\
+---
+titel: Praat op straat
+samenvatting: Wie wil participeren praat liever op straat; een straatgesprek bereikt meer mensen.
+stappen: [2]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.4 Burgerparticipatie"
+---
+
+## Wat we zagen
+
+Bewoners willen vaak wel participeren, maar niet op een vergadering. Wie langs de deuren gaat,
+hoort andere bewoners dan wie een zaal huurt.
+"""
+
+DEMOGRAFIE = """\
+---
+titel: Demografie verandert de vraag
+samenvatting: Een vergrijzende buurt vraagt andere voorzieningen.
+stappen: [1]
+themas: [wijkveiligheid]
+bestanddelen: [lange-adem]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.1 Algemene indruk"
+---
+
+## Wat we zagen
+
+Demografische cijfers over vergrijzing en krimp laten zien welke voorzieningen nodig blijven.
+"""
+
+
+def _search_block() -> str:
+    """The `- search:` entry of the project's mkdocs.yml, as written there."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    block = re.search(r"^  - search:\n(?:^      .*\n)+", text, re.MULTILINE)
+    assert block, "mkdocs.yml has no search plugin options"
+    return block.group(0)
+
+
+def test_mkdocs_yml_uses_the_generated_separator():
+    assert f"separator: '{browser_separator()}'" in _search_block().replace("''", "'")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "project"
+    shutil.copytree(FIXTURES / "good", root)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        re.sub(
+            r"^  - search:\n(?:^      .*\n)+",
+            lambda _: _search_block(),
+            config.read_text(encoding="utf-8"),
+            flags=re.MULTILINE,
+        ),
+        encoding="utf-8",
+    )
+    (root / "data" / "synoniemen.yml").write_text(SYNONYMS, encoding="utf-8")
+    (root / "lessons" / "praat-op-straat.md").write_text(STRAAT, encoding="utf-8")
+    (root / "lessons" / "demografie-verandert-de-vraag.md").write_text(DEMOGRAFIE, encoding="utf-8")
+    site = FixtureSite(root)
+    site.build(strict=True)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def search(served: str):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(served)
+
+        def run(query: str) -> list[str]:
+            page.click("input.md-search__input")
+            page.fill("input.md-search__input", "")
+            page.wait_for_function("() => /Typ om/.test(document.querySelector('.md-search-result__meta').textContent)")
+            page.keyboard.type(query)
+            page.wait_for_function(
+                "() => !/Typ om/.test(document.querySelector('.md-search-result__meta').textContent)"
+            )
+            page.wait_for_timeout(300)  # Material renders results in steps
+            hrefs = page.eval_on_selector_all(
+                ".md-search-result__item > .md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
+            )
+            return list(dict.fromkeys(re.sub(r"^https?://[^/]+/|[?#].*$", "", h) for h in hrefs))
+
+        yield run
+        browser.close()
+
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ("Frontlijnteams", "interventies/frontlijnteams-leeuwarden/"),  # a title
+        ("straatgesprek", "lessen/praat-op-straat/"),  # only in the samenvatting
+        ("Heechterp", "interventies/frontlijnteams-leeuwarden/"),  # the wijk, only in the frontmatter
+        ("MPG", "interventies/frontlijnteams-leeuwarden/"),  # a synonym of its signal
+        ("vergrijzing", "lessen/demografie-verandert-de-vraag/"),
+    ],
+)
+def test_search_finds_the_page_among_the_first(search, query: str, page: str):
+    # Generated overview pages (plaatsen, wijkscan) may list the same word in a heading.
+    assert page in search(query)[:3]
+
+
+def test_word_forms_and_synonyms_reach_the_browser(search):
+    # The page says "participeren" and "bewoners"; the reader types other forms.
+    assert "lessen/praat-op-straat/" in search("participatie")
+    assert "lessen/praat-op-straat/" in search("bewoner")
+    assert "lessen/praat-op-straat/" not in search("Leeuwarden")  # the test can fail
+
+
+def test_stop_words_do_not_match_as_prefixes(search):
+    # Material searches `de*`: without stop words as separators "de" would match "demografie".
+    assert search("de")[:1] == [] or "lessen/demografie-verandert-de-vraag/" not in search("de")
+    question = search("wat is de vergrijzing")
+    assert "lessen/demografie-verandert-de-vraag/" in question[:3]
+    assert set(question) == set(search("vergrijzing"))  # the stop words add no page
