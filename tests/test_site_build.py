@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 
 import pytest
@@ -11,7 +12,8 @@ from .conftest import FixtureSite
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    """What a reader sees: tags dropped, entities decoded (the panels escape `'` as `&#39;`)."""
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_step_pages_show_question_items_and_neighbours(site: FixtureSite):

@@ -12,7 +12,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import pipeline
+from . import pipeline, sanitize
 from .config import WijkengidsConfig
 from .diagnostics import Severity
 from .links import WikiLinkExtension
@@ -49,7 +49,10 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         if not self.config.enabled:
             return config
         root = self._root(config)
-        self.links = WikiLinkExtension(lambda item_id: self.build.resolve(item_id) if self.build else None)
+        self.links = WikiLinkExtension(
+            lambda item_id: self.build.resolve(item_id) if self.build else None,
+            untrusted=lambda src_uri: bool(self.build and self.build.item_for(src_uri)),  # cleaned by sanitize
+        )
         config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
         config.watch.extend(
             str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir()
@@ -79,7 +82,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             self.links.page_src_uri = page.file.src_uri
             item = self.build.item_for(page.file.src_uri)
             if item:
-                page.meta.update(title=item.titel, description=item.samenvatting)
+                page.meta.update(sanitize.page_meta(item.titel, item.samenvatting))
                 if found := self.build.search_for(page.file.src_uri):
                     page.meta.update(found.meta)  # e.g. Material's `search: boost`
         return markdown

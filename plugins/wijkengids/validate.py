@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
 from .diagnostics import Diagnostic, Severity, did_you_mean
+from .links import find_malformed
 from .loader import RENAMED_KEYS, allowed_keys
 from .model import Corpus, Item, ItemId, Kind, Link
+from .sanitize import body_problems
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHORT_BODY_WORDS = 80
@@ -188,6 +190,24 @@ def bronnen_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
             yield _diag(item, "bronnen", "bron.sectie", f"bron `{ref.bron}` noemt geen sectie", hint, index=n)
 
 
+def body_link_syntax(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
+    """`[[` that makes no link shows as brackets on the page: unclosed, nested, no id or empty text."""
+    for bad in find_malformed(item.body, item.pos.body_line):
+        yield Diagnostic(
+            item.path,
+            bad.line,
+            "ref.link_syntax",
+            f"`{bad.snippet}` {bad.problem}",
+            "schrijf `[[id]]` of `[[id|tekst]]` op één regel",
+            Severity.WARNING,
+        )
+
+
+def body_html(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
+    """HTML and link addresses the page will not show (see sanitize.py for the policy)."""
+    yield from body_problems(item.path, item.body, item.pos.body_line)
+
+
 def body_present(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     words = len(item.body.split())
     if words == 0:
@@ -218,6 +238,8 @@ ITEM_RULES: tuple[ItemRule, ...] = (
     signalen_known,
     references_resolve,
     body_links_resolve,
+    body_link_syntax,
+    body_html,
     bronnen_known,
     body_present,
     thema_nummer,
