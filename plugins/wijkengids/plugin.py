@@ -27,7 +27,7 @@ ASSETS = ("assets/wijkengids/wijkengids.css",)
 # file://; the shim runs it in an iframe instead. Material's offline plugin would otherwise load it
 # from a CDN (and hide search without network). It only activates on file://.
 WORKER_SHIM = "assets/vendor/iframe-worker/shim.js"
-VENDORED = (WORKER_SHIM, "assets/vendor/iframe-worker/LICENSE")
+VENDORED = (WORKER_SHIM, "assets/vendor/iframe-worker/frame.js", "assets/vendor/iframe-worker/LICENSE")
 
 
 class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
@@ -99,10 +99,12 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             if self.serving:  # the live preview shows content problems on every page
                 context["wg_problems"] = [d for d in self.build.diagnostics if d.severity is not Severity.INFO]
             context["wg_url"] = lambda src_uri: _url_for(files, page, src_uri)
+            context["wg_preview"] = self.serving  # no CSP: `serve` injects an inline live-reload script
         return context
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.files = files  # the final file list, for page-relative URLs in the panels
+        env.filters["wg_csp"] = sanitize.content_security_policy  # theme/partials/wg-csp.html
         return env
 
     def _root(self, config: MkDocsConfig) -> Path:
