@@ -373,6 +373,11 @@ CASES = [
         {L("h-nested"): les("nested", "\nZie [[[[focus]]]].\n")},
         ((L("h-nested"), EXTRA_LINE, "ref.link_syntax", "`[[[[focus]]]].` opent een link die niet klopt"),),
     ),
+    Case(
+        "link-without-id",
+        {L("h-no-id"): les("noid", "\nZie [[ |de focus]].\n")},
+        ((L("h-no-id"), EXTRA_LINE, "ref.link_syntax", "`[[ |de focus]]` heeft geen id"),),
+    ),
     # --- HTML
     Case(
         "html-in-title",

@@ -10,7 +10,7 @@ import errno
 import hashlib
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -244,8 +244,9 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
     body = text[second.end() :].lstrip("\n") if text[second.end() :].strip() else ""
     body_line = text[: second.end()].count("\n") + 1 + (len(text[second.end() :]) - len(text[second.end() :].lstrip("\n")))
 
+    line_of = _line_counter(header, offset)
     if len(header) > _DEPTH_PREPASS and (deep := _too_deep(header, _loader)) is not None:
-        return None, [_depth_diagnostic(rel, deep + offset + 1)]
+        return None, [_depth_diagnostic(rel, line_of(deep))]
     loader = None
     try:
         loader = _loader(header)  # the reader already refuses control characters: inside the try
@@ -256,13 +257,13 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
             return None, [
                 Diagnostic(
                     rel,
-                    node.start_mark.line + offset + 1,
+                    line_of(node.start_mark),
                     "frontmatter.not_mapping",
                     "de frontmatter is geen lijst van velden (`sleutel: waarde`)",
                     "schrijf elk veld als `sleutel: waarde` op een eigen regel",
                 )
             ]
-        refused = _inspect(node, rel, offset)
+        refused = _inspect(node, rel, line_of)
         if refused:
             return None, refused
         diagnostics: list[Diagnostic] = []
@@ -271,7 +272,7 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
         unique_pairs = []
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            line = key_node.start_mark.line + offset + 1
+            line = line_of(key_node.start_mark)
             if key in keys:
                 diagnostics.append(
                     Diagnostic(
@@ -285,7 +286,7 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
                 continue
             keys[key] = line
             if isinstance(value_node, yaml.SequenceNode):
-                elements[key] = tuple(child.start_mark.line + offset + 1 for child in value_node.value)
+                elements[key] = tuple(line_of(child.start_mark) for child in value_node.value)
             unique_pairs.append((key_node, value_node))
         node.value = unique_pairs
         data = loader.construct_document(node)
@@ -307,7 +308,7 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
         # The context mark points at the start of the broken construct, the problem mark where the
         # parser gave up (often the next line); the first is what an editor needs to look at.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = (mark.line if mark else 0) + offset + 1
+        line = line_of(mark) if mark else offset + 1
         problem = _yaml_problem(getattr(exc, "problem", None) or str(exc))
         message = f"ongeldige YAML in de frontmatter: {problem}"
         return None, [Diagnostic(rel, line, "frontmatter.yaml", message, _yaml_hint(str(exc)))]
@@ -323,16 +324,24 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
     return _Frontmatter(data, keys, elements, body, body_line), diagnostics
 
 
-def _too_deep(header: str, loader: type) -> int | None:
-    """The 0-based line where the header nests deeper than MAX_DEPTH, from the parser's flat event
-    stream (libyaml's parser is iterative; only its composer recurses). None if it does not."""
+def _line_counter(header: str, offset: int) -> Callable[[yaml.Mark], int]:
+    """The file line (1-based) of a mark in the header. YAML also breaks lines at U+0085, U+2028
+    and U+2029, which editors do not: with one of those in the header, count newlines instead."""
+    if not any(c in header for c in "\x85\u2028\u2029"):
+        return lambda mark: mark.line + offset + 1
+    return lambda mark: header.count("\n", 0, mark.index) + offset + 1
+
+
+def _too_deep(header: str, loader: type) -> yaml.Mark | None:
+    """Where the header nests deeper than MAX_DEPTH, from the parser's flat event stream
+    (libyaml's parser is iterative; only its composer recurses). None if it does not."""
     depth = 0
     try:
         for event in yaml.parse(header, Loader=loader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line
+                    return event.start_mark
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -350,7 +359,7 @@ def _depth_diagnostic(rel: str, line: int) -> Diagnostic:
     )
 
 
-def _inspect(root: yaml.MappingNode, rel: str, offset: int) -> list[Diagnostic]:
+def _inspect(root: yaml.MappingNode, rel: str, line_of: Callable[[yaml.Mark], int]) -> list[Diagnostic]:
     """Refuse what SafeLoader accepts but a content file must not contain, before constructing:
     anchors and aliases (a "billion laughs" alias bomb expands exponentially once constructed or
     printed), merge keys, tags other than plain YAML's, and deep nesting. Also retags scalars so
@@ -358,7 +367,7 @@ def _inspect(root: yaml.MappingNode, rel: str, offset: int) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     seen: set[int] = set()
     for key_node, value_node in root.value:
-        key_line = key_node.start_mark.line + offset + 1
+        key_line = line_of(key_node.start_mark)
         field = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
         ints_are_text = field not in _NUMBER_KEYS
         stack: list[tuple[yaml.Node, int]] = [(value_node, 1), (key_node, 1)]
@@ -381,7 +390,7 @@ def _inspect(root: yaml.MappingNode, rel: str, offset: int) -> list[Diagnostic]:
                 problems.append(
                     Diagnostic(
                         rel,
-                        node.start_mark.line + offset + 1,
+                        line_of(node.start_mark),
                         "frontmatter.tag",
                         f"YAML-tag `{shown}` is niet toegestaan",
                         "haal de tag weg: een veld is gewone tekst, een getal of een lijst",
@@ -408,7 +417,7 @@ def _inspect(root: yaml.MappingNode, rel: str, offset: int) -> list[Diagnostic]:
                 if node.tag in _AS_TEXT or (ints_are_text and node.tag == _Y + "int"):
                     node.tag = _Y + "str"
                 elif node.tag == _Y + "int" and len(node.value) > 18:  # Python refuses > 4300 digits
-                    line = node.start_mark.line + offset + 1
+                    line = line_of(node.start_mark)
                     message = "ongeldige YAML in de frontmatter: een getal is te groot"
                     problems.append(Diagnostic(rel, line, "frontmatter.yaml", message, "gebruik een gewoon getal"))
             elif isinstance(node, yaml.SequenceNode):
