@@ -576,7 +576,10 @@ def open_index(corpus: Corpus, synonyms: Synonyms, cache_dir: Path) -> SearchInd
     fresh.mkdir()
     _write(fresh, corpus)
     shutil.rmtree(index_dir, ignore_errors=True)
-    fresh.rename(index_dir)
+    try:
+        fresh.rename(index_dir)
+    except OSError:  # another process put its fresh index there first: use this one from its own folder
+        index_dir = fresh
     seconds = time.perf_counter() - start
     tmp = cache_dir / f"manifest.json.{os.getpid()}"
     tmp.write_text(
