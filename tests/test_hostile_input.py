@@ -148,6 +148,16 @@ CASES = [
         {L("h-ctrl"): les("ctrl", titel="Een\x07les")},
         ((L("h-ctrl"), 2, "frontmatter.yaml", "onzichtbaar stuurteken U+0007"),),
     ),
+    Case(
+        "unicode-line-separators",  # YAML breaks lines at U+0085 and U+2028; editors do not
+        {L("h-nel"): les("nel", titel='"Een\u0085les\u2028met scheidingen"', **{"[burgerschap]": "[burgershap]"})},
+        ((L("h-nel"), 5, "ref.thema", "onbekend thema `burgershap`"),),
+    ),
+    Case(
+        "unquoted-line-separator",
+        {L("h-nel-plain"): les("nelplain", titel="Een\u2028les")},
+        ((L("h-nel-plain"), 2, "frontmatter.yaml", "bevat het onzichtbare regeleinde U+2028"),),
+    ),
     Case("empty-file", {L("h-empty"): ""}, ((L("h-empty"), 1, "frontmatter.missing", "geen frontmatter gevonden"),)),
     Case(
         "frontmatter-only",

@@ -311,7 +311,11 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
         line = line_of(mark) if mark else offset + 1
         problem = _yaml_problem(getattr(exc, "problem", None) or str(exc))
         message = f"ongeldige YAML in de frontmatter: {problem}"
-        return None, [Diagnostic(rel, line, "frontmatter.yaml", message, _yaml_hint(str(exc)))]
+        hint = _yaml_hint(str(exc))
+        if hidden := next((c for c in "\x85\u2028\u2029" if c in header), None):
+            message += f" (de frontmatter bevat het onzichtbare regeleinde U+{ord(hidden):04X})"
+            hint = "verwijder het teken (vaak meegekopieerd) of zet de tekst tussen aanhalingstekens"
+        return None, [Diagnostic(rel, line, "frontmatter.yaml", message, hint)]
     except ValueError:
         # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
         message = "ongeldige YAML in de frontmatter: een getal is te groot"
