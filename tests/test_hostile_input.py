@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mkdocs.commands.build import build
 
 from wijkengids.cli import main
 from wijkengids.loader import MAX_DEPTH, parse_item
@@ -631,3 +632,44 @@ def test_parse_item_reads_numbers_and_dates_in_text_fields_as_typed():
 def test_the_table_has_at_least_thirty_cases():
     assert len(CASES) >= 30
     assert len({c.id for c in CASES}) == len(CASES)
+
+
+# ---------------------------------------------------------------------------------------------
+# The `mkdocs serve` preview
+
+
+def _serve(site: FixtureSite, config=None):
+    """One rebuild as `mkdocs serve` does it: the plugin object survives, the config is reloaded."""
+    config = config or site.config()
+    build(config)
+    return config
+
+
+def test_a_serve_rebuild_recovers_once_hostile_files_are_fixed(site: FixtureSite):
+    clean = site.config()
+    clean.plugins.on_startup(command="serve", dirty=False)
+    try:
+        _serve(site, clean)
+        expected = site.snapshot()
+    finally:
+        clean.plugins.on_shutdown()
+    first = site.config()
+    first.plugins.on_startup(command="serve", dirty=False)
+    try:
+        for case in ("billion-laughs", "deep-nesting", "python-object-tag", "symlink-loop", "script-in-body"):
+            write_case(site.root, next(c for c in CASES if c.id == case))
+        _serve(site, first)
+        page = site.html("")
+        assert "lessons/h-deep.md:2</code> de frontmatter is te diep genest" in page
+        assert "lessons/h-loop.md:1</code> `h-loop.md` is een symbolische link" in page
+        assert "Content-Security-Policy" not in page  # the preview's live reload is an inline script
+        for path in ("h-bomb", "h-deep", "h-python", "h-loop", "h-script"):
+            (site.root / L(path)).unlink()
+        second = site.config()
+        assert second.plugins["wijkengids"] is first.plugins["wijkengids"]
+        _serve(site, second)
+        assert site.snapshot() == expected
+    finally:
+        first.plugins.on_shutdown()
+    site.build()
+    assert "Content-Security-Policy" in site.html("")
