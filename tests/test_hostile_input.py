@@ -673,3 +673,44 @@ def test_a_serve_rebuild_recovers_once_hostile_files_are_fixed(site: FixtureSite
         first.plugins.on_shutdown()
     site.build()
     assert "Content-Security-Policy" in site.html("")
+
+
+# ---------------------------------------------------------------------------------------------
+# Data files (data/*.yml come in pull requests too)
+
+DATA_BOMB = (
+    "- id: bom\n  titel: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(f"  t{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]\n" for n in range(1, 9))
+    + "  uitgever: u\n  jaar: 2000\n  soort: s\n- id: bom2\n  titel: *a8\n  uitgever: u\n  jaar: 2000\n  soort: s\n"
+)
+DATA_CASES = [
+    ("alias-bomb", DATA_BOMB, (2, 10), "ongeldige YAML: een YAML-alias (`*naam`) herhaalt een andere waarde"),
+    ("deep-nesting", "- id: x\n  titel: " + "[" * 100_000 + "]" * 100_000 + "\n", (2,), "te diep genest"),
+    ("python-tag", "- id: x\n  titel: !!python/object/apply:os.system [ls]\n", (2,), "YAML-tag `!!python/object/apply"),
+    ("control-char", "- id: x\n  titel: a\x07b\n", (1,), "ongeldige YAML"),
+    ("huge-number", "- id: x\n  titel: t\n  uitgever: u\n  jaar: " + "9" * 5000 + "\n  soort: s\n", (1,), "te groot"),
+]
+
+
+@pytest.mark.parametrize(("text", "lines", "message"), [pytest.param(*c[1:], id=c[0]) for c in DATA_CASES])
+def test_a_hostile_data_file_is_refused_with_its_line(tmp_path: Path, text: str, lines: tuple[int, ...], message: str):
+    root = _tree(tmp_path)
+    (root / "data/bronnen.yml").write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    found, _ = _check(root)
+    assert time.perf_counter() - start < 2.0
+    data = [(d["line"], d["code"]) for d in found if d["file"] == "data/bronnen.yml"]
+    assert data == [(line, "data.yaml") for line in lines]
+    assert any(message in d["message"] for d in found if d["file"] == "data/bronnen.yml")
+
+
+def test_a_data_file_alias_bomb_does_not_hang_the_build(site: FixtureSite, mkdocs_log):
+    original = site.read("data/bronnen.yml")
+    site.write("data/bronnen.yml", original + DATA_BOMB)
+    start = time.perf_counter()
+    site.build(strict=False)
+    assert time.perf_counter() - start < 10
+    bomb_line = original.count("\n") + 2
+    assert f"data/bronnen.yml:{bomb_line}: ongeldige YAML: een YAML-alias" in mkdocs_log.text
+    assert "onbekende bron" not in mkdocs_log.text  # only the bad entries are left out
+    assert "Traceback" not in mkdocs_log.text

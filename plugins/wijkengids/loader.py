@@ -645,13 +645,24 @@ def _load_list(path: Path, rel: str, required: tuple[str, ...]) -> tuple[list[tu
     text, diagnostics = read_text(path, rel)
     if text is None:
         return [], diagnostics
-    loader = yaml.SafeLoader(text)
+    if len(text) > _DEPTH_PREPASS and (deep := _too_deep(text, _SafeLoader)) is not None:
+        message = f"het databestand is te diep genest (meer dan {MAX_DEPTH} niveaus)"
+        return [], [Diagnostic(rel, deep.line + 1, "data.yaml", message)]
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if not isinstance(node, yaml.SequenceNode):
             return [], [Diagnostic(rel, 1, "data.not_list", "het databestand is geen lijst", "begin elk element met `- `")]
         entries = []
+        seen: set[int] = set()
         for child in node.value:
+            if refused := _unsafe_node(child, seen):  # the entry is left out, the others load
+                bad, problem = refused
+                hint = "schrijf de waarden voluit, zonder `&`, `*`, `<<` of `!!`-tags"
+                message = f"ongeldige YAML: {problem}"
+                diagnostics.append(Diagnostic(rel, bad.start_mark.line + 1, "data.yaml", message, hint))
+                continue
             value = loader.construct_object(child, deep=True)
             line = child.start_mark.line + 1
             if not isinstance(value, dict):
@@ -668,8 +679,32 @@ def _load_list(path: Path, rel: str, required: tuple[str, ...]) -> tuple[list[tu
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return [], [Diagnostic(rel, (mark.line + 1) if mark else 1, "data.yaml", f"ongeldige YAML: {exc}", _yaml_hint(str(exc)))]
+    except (ValueError, RecursionError):  # a 5000-digit number; nesting the pre-pass did not look at
+        return [], [Diagnostic(rel, 1, "data.yaml", "ongeldige YAML: een getal is te groot of de nesting te diep")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _unsafe_node(root: yaml.Node, seen: set[int]) -> tuple[yaml.Node, str] | None:
+    """The first node of a data file entry that a vocabulary must not hold, and why: an alias
+    (which `str()` of a "billion laughs" structure would expand), a merge key, a tag other than
+    plain YAML's, or nesting deeper than MAX_DEPTH. `seen` holds the nodes of earlier entries."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return node, "een YAML-alias (`*naam`) herhaalt een andere waarde"
+        seen.add(id(node))
+        if node.tag not in _ALLOWED_TAGS or node.tag == _Y + "merge":
+            return node, f"YAML-tag `{node.tag.replace(_Y, '!!')}` is niet toegestaan"
+        if depth > MAX_DEPTH:
+            return node, f"te diep genest (meer dan {MAX_DEPTH} niveaus)"
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+    return None
 
 
 def _as_int(value: Any) -> int:
