@@ -121,3 +121,6 @@ from .schema import schema, velden  # noqa: E402
 main.add_command(nieuw)
 main.add_command(schema)
 main.add_command(velden)
+from .graph import graaf  # noqa: E402
+
+main.add_command(graaf)
