@@ -13,6 +13,8 @@ from functools import cache
 
 import jinja2
 
+from . import explore
+from .graph import KnowledgeGraph
 from .leeswijzer import Leeswijzer, StapRoute, stap_uri, werkblad_uri
 from .model import Corpus, Item, Kind
 
@@ -85,6 +87,7 @@ def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) 
         ):
             if target != item.id:
                 usage[target] = usage.get(target, 0) + 1
+    facets = explore.zoeker(corpus)  # the interventie-zoeker on the interventies index
     for kind in Kind:
         uri = INDEX_URIS[kind]
         items = corpus.of_kind(kind)
@@ -102,6 +105,7 @@ def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) 
             usage=usage,
             vocabulary=corpus.vocabulary,
             index=corpus.index,
+            zoeker=facets,
         )
     citing = {b.id: [] for b in corpus.vocabulary.bronnen}
     for item in sorted(corpus.items, key=lambda i: i.titel.casefold()):
@@ -118,4 +122,23 @@ def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) 
         pages[uri] = render("werkblad.md.j2", uri, route=route, lessen=lessen, bestanddelen=bestanddelen)
     if LEESWIJZER_URI not in existing:
         pages[LEESWIJZER_URI] = render("leeswijzer.md.j2", LEESWIJZER_URI, routes=leeswijzer.routes)
+    return pages
+
+
+def explore_pages(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) -> dict[str, str]:
+    """The pages to explore the guide: kaart, matrix (with a page per filled cell), plaatsen and
+    wijkscan, keyed by source URI. Their data comes from `explore`; centrality once per build."""
+    pages: dict[str, str] = {}
+    kaart = explore.kaart(corpus, graph)
+    pages[explore.KAART_URI] = render("kaart.md.j2", explore.KAART_URI, kaart=kaart, data=kaart.data())
+    matrix = explore.matrix(corpus, leeswijzer)
+    pages[explore.MATRIX_URI] = render("matrix.md.j2", explore.MATRIX_URI, matrix=matrix)
+    for cell in matrix.cells():
+        pages[cell.src_uri] = render("matrix-cel.md.j2", cell.src_uri, cell=cell, matrix_uri=explore.MATRIX_URI)
+    plaatsen = explore.plaatsen(corpus)
+    pages[explore.PLAATSEN_URI] = render(
+        "plaatsen.md.j2", explore.PLAATSEN_URI, plaatsen=plaatsen, elders=explore.ELDERS
+    )
+    scan = explore.wijkscan(corpus, graph.centrality())
+    pages[explore.WIJKSCAN_URI] = render("wijkscan.md.j2", explore.WIJKSCAN_URI, scan=scan, data=scan.data())
     return pages

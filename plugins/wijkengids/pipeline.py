@@ -12,13 +12,15 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .diagnostics import Diagnostic, Severity, with_severities
+from .explore import WIJKSCAN_URI
 from .graph import KnowledgeGraph, build_graph
 from .leeswijzer import Leeswijzer, route
 from .links import LinkTarget, find_links
 from .loader import load, read_text, split_frontmatter
 from .model import Corpus, Item
-from .pages import LEESWIJZER_URI, generate
+from .pages import LEESWIJZER_URI, explore_pages, generate
 from .panels import Group, PagePanel, Ref, build_panels, flow_for
+from .related import related_items
 from .search import (
     CACHE_DIR,
     PageSearch,
@@ -133,9 +135,13 @@ def run(settings: Settings) -> Build:
         graph = build_graph(corpus)
     with _timed("leeswijzer"):
         leeswijzer = route(corpus)
+    with _timed("related"):
+        terms = corpus_terms(corpus)  # the words of every item: shared by related items and search
+        related = related_items(corpus, graph, terms)
     with _timed("pages"):
         pages = generate(corpus, leeswijzer, existing.keys())
-        panels = build_panels(corpus, graph, leeswijzer)
+        pages.update(explore_pages(corpus, graph, leeswijzer))
+        panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
         panels[LEESWIJZER_URI] = PagePanel(
             kind_label="Leeswijzer",
             flow=flow_for([], leeswijzer),
@@ -148,7 +154,6 @@ def run(settings: Settings) -> Build:
     with _timed("search"):
         synonyms, problems = load_synonyms(settings.data_dir, root)
         diagnostics += problems
-        terms = corpus_terms(corpus)
         if settings.similarity:
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}
             diagnostics += duplicate_diagnostics(corpus, skip=broken, terms=terms)

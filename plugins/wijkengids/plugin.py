@@ -22,7 +22,9 @@ log = get_plugin_logger(__name__)
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
-ASSETS = ("assets/wijkengids/wijkengids.css",)
+ASSETS = ("assets/wijkengids/wijkengids.css", "assets/wijkengids/explore.css")
+# Kaart, wijkscan and interventie-zoeker: each does nothing on a page without its element.
+SCRIPTS = ("assets/wijkengids/kaart.js", "assets/wijkengids/wijkscan.js", "assets/wijkengids/zoeker.js")
 # Vendored iframe-worker (MIT): Material's search runs in a Web Worker, which browsers refuse from
 # file://; the shim runs it in an iframe instead. Material's offline plugin would otherwise load it
 # from a CDN (and hide search without network). It only activates on file://.
@@ -59,6 +61,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         )
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         config.extra_css.extend(a for a in ASSETS if a not in config.extra_css)
+        config.extra_javascript.extend(s for s in SCRIPTS if s not in config.extra_javascript)
         polyfills = config.extra.setdefault("polyfills", [])
         if WORKER_SHIM not in polyfills:
             polyfills.insert(0, WORKER_SHIM)  # named "iframe-worker", so the offline plugin adds no CDN copy
@@ -133,7 +136,7 @@ def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> File
         files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
     for uri, markdown in build.pages.items():
         _replace(files, File.generated(config, uri, content=markdown))
-    for asset in (*ASSETS, *VENDORED):
+    for asset in (*ASSETS, *SCRIPTS, *VENDORED):
         _replace(files, File.generated(config, asset, abs_src_path=str(THEME_DIR / asset)))
     return files
 
