@@ -296,7 +296,31 @@ def bestanddelen_used(corpus: Corpus) -> Iterator[Diagnostic]:
             )
 
 
-CORPUS_RULES = (unique_ids, thema_nummers_unique, bestanddelen_used)
+def orphans(corpus: Corpus) -> Iterator[Diagnostic]:
+    """An item that no other item refers to and that refers to no other item is an island: no
+    panel, map edge or related list leads a reader to it. Frontmatter references and `[[id]]`
+    links count; references to unknown ids do not (they are reported on their own). A bestanddeel
+    that nothing uses already gets `graph.underused`, so it is not reported twice."""
+    linked: set[str] = set()
+    for item in corpus.items:
+        targets = {*item.themas, *item.bestanddelen, *item.interventies, *(link.target for link in item.links)}
+        targets = {t for t in targets if t != item.id and t in corpus.index}
+        if targets:
+            linked.add(item.id)
+            linked.update(targets)
+    for item in corpus.items:
+        if item.id not in linked and item.kind is not Kind.BESTANDDEEL:
+            yield Diagnostic(
+                item.path,
+                1,
+                "graph.orphan",
+                f"{item.kind.value} `{item.id}` staat los: geen item verwijst ernaar en het verwijst nergens naar",
+                "noem thema's of bestanddelen in de frontmatter, of link met [[id]] naar verwante items",
+                Severity.WARNING,
+            )
+
+
+CORPUS_RULES = (unique_ids, thema_nummers_unique, bestanddelen_used, orphans)
 
 
 def validate(corpus: Corpus) -> list[Diagnostic]:
