@@ -244,7 +244,7 @@ def test_kaart_inlines_nodes_and_lists_them_with_links(explore_site: FixtureSite
     k = data["nodes"].index(labels["Overlast"])
     assert f'<span data-wg-node="{k}"><a href="../wijkscan/#overlast">Overlast</a></span>' in html
     assert all(0 <= a < b < len(data["nodes"]) for a, b in data["edges"])
-    assert 'id="wg-kaart" hidden' in html  # the map shows only when its script runs
+    assert 'id="wg-kaart" hidden data-search-exclude' in html  # the map shows only when its script runs
 
 
 def test_plaatsen_lists_gemeenten_wijken_interventies_and_lessons_that_name_them(explore_site: FixtureSite):
@@ -314,5 +314,5 @@ def test_interventies_index_has_the_zoeker_data_in_table_order(explore_site: Fix
         "bewijs": ["onderzocht"],
     }
     assert rows[2]["plaats"] == ["Landelijk"]
-    assert 'id="wg-zoeker" hidden' in html  # without JavaScript: the full table, no dead form
+    assert 'id="wg-zoeker" hidden data-search-exclude' in html  # without JavaScript: the full table, no dead form
     assert '<option value="burgerschap">Burgerschap</option>' in html

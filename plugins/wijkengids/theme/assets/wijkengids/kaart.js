@@ -217,6 +217,7 @@
   // ---- selection and highlight -----------------------------------------------------------------
   var hovered = null;
   var selected = null;
+  var tapped = false; // selected by a tap (a second tap opens), not by the search
   var near = [];
   var hoverLabels = [];
   function open(i) {
@@ -225,8 +226,9 @@
   function tap(i, pointerType) {
     if (i === null) { selected = null; focus(null); return; }
     // A mouse opens at once (hover already showed the neighbours); a finger first selects.
-    if (pointerType === "mouse" || selected === i) { open(i); return; }
+    if (pointerType === "mouse" || (selected === i && tapped)) { open(i); return; }
     selected = i;
+    tapped = true;
     focus(i);
   }
   function focus(i) {
@@ -277,7 +279,7 @@
       return counts[t[0]] + " " + (counts[t[0]] === 1 ? ONE[t[0]] : t[1].toLowerCase());
     });
     info.appendChild(document.createTextNode(" — " + adj[i].length + (adj[i].length === 1 ? " verband" : " verbanden") +
-      (parts.length ? ": " + parts.join(", ") : "") + (selected === i ? ". Tik nogmaals om te openen." : ".")));
+      (parts.length ? ": " + parts.join(", ") : "") + (selected === i && tapped ? ". Tik nogmaals om te openen." : ".")));
   }
 
   // ---- filters and search ----------------------------------------------------------------------
@@ -317,10 +319,14 @@
     svg.classList.toggle("is-searching", q !== "");
     nodeEls.forEach(function (el) { el.classList.remove("is-match"); });
     found.forEach(function (i) { nodeEls[i].classList.add("is-match"); });
+    var elsewhere = q && !found.length ? folded.filter(function (f, i) { return !visible[i] && f.indexOf(q) >= 0; }).length : 0;
     matches = q ? (found.length ? found.length + (found.length === 1 ? " treffer" : " treffers") +
-      (found.length > 1 ? " — Enter kiest de eerste: " + nodes[found[0]].l : ": " + nodes[found[0]].l) : "Niets gevonden op de kaart.") : "";
+      (found.length > 1 ? " — Enter kiest de eerste: " + nodes[found[0]].l : ": " + nodes[found[0]].l)
+      : elsewhere ? "Niets gevonden met deze filters; zet ze op ‘Alle’ voor " + elsewhere +
+        (elsewhere === 1 ? " treffer." : " treffers.") : "Niets gevonden op de kaart.") : "";
     if (jump && found.length) {
       selected = found[0];
+      tapped = false;
       var d = nodes[found[0]];
       show(d.x - size / 8, d.y - size / 8, d.x + size / 8, d.y + size / 8);
       focus(found[0]);
