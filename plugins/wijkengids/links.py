@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown uses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 

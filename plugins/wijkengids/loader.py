@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import re
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -237,12 +236,20 @@ def split_frontmatter(text: str, rel: str, _loader: type = _SafeLoader) -> tuple
     if not second:
         line = text[: first.start()].count("\n") + 1
         return None, [
-            Diagnostic(rel, line, "frontmatter.unclosed", "frontmatter wordt niet afgesloten", "zet een regel `---` na de velden")
+            Diagnostic(
+                rel,
+                line,
+                "frontmatter.unclosed",
+                "frontmatter wordt niet afgesloten",
+                "zet een regel `---` na de velden",
+            )
         ]
     header = text[first.end() : second.start()]
     offset = text[: first.end()].count("\n")  # lines before the header's first line
     body = text[second.end() :].lstrip("\n") if text[second.end() :].strip() else ""
-    body_line = text[: second.end()].count("\n") + 1 + (len(text[second.end() :]) - len(text[second.end() :].lstrip("\n")))
+    body_line = (
+        text[: second.end()].count("\n") + 1 + (len(text[second.end() :]) - len(text[second.end() :].lstrip("\n")))
+    )
 
     line_of = _line_counter(header, offset)
     if len(header) > _DEPTH_PREPASS and (deep := _too_deep(header, _loader)) is not None:
@@ -640,7 +647,9 @@ def load_items(root: Path, kinds: Iterable[Kind] = tuple(Kind)) -> tuple[list[It
 # Vocabulary
 
 
-def _load_list(path: Path, rel: str, required: tuple[str, ...]) -> tuple[list[tuple[dict[str, Any], int]], list[Diagnostic]]:
+def _load_list(
+    path: Path, rel: str, required: tuple[str, ...]
+) -> tuple[list[tuple[dict[str, Any], int]], list[Diagnostic]]:
     """Entries of a YAML list file with their lines; entries lacking a required field are dropped."""
     text, diagnostics = read_text(path, rel)
     if text is None:
@@ -653,7 +662,9 @@ def _load_list(path: Path, rel: str, required: tuple[str, ...]) -> tuple[list[tu
         loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if not isinstance(node, yaml.SequenceNode):
-            return [], [Diagnostic(rel, 1, "data.not_list", "het databestand is geen lijst", "begin elk element met `- `")]
+            return [], [
+                Diagnostic(rel, 1, "data.not_list", "het databestand is geen lijst", "begin elk element met `- `")
+            ]
         entries = []
         seen: set[int] = set()
         for child in node.value:
@@ -671,14 +682,18 @@ def _load_list(path: Path, rel: str, required: tuple[str, ...]) -> tuple[list[tu
             missing = [k for k in required if value.get(k) in (None, "")]
             if missing:
                 diagnostics.append(
-                    Diagnostic(rel, line, "data.entry", f"element mist veld(en): {', '.join(missing)}", "vul de velden aan")
+                    Diagnostic(
+                        rel, line, "data.entry", f"element mist veld(en): {', '.join(missing)}", "vul de velden aan"
+                    )
                 )
                 continue
             entries.append((value, line))
         return entries, diagnostics
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [], [Diagnostic(rel, (mark.line + 1) if mark else 1, "data.yaml", f"ongeldige YAML: {exc}", _yaml_hint(str(exc)))]
+        return [], [
+            Diagnostic(rel, (mark.line + 1) if mark else 1, "data.yaml", f"ongeldige YAML: {exc}", _yaml_hint(str(exc)))
+        ]
     except (ValueError, RecursionError):  # a 5000-digit number; nesting the pre-pass did not look at
         return [], [Diagnostic(rel, 1, "data.yaml", "ongeldige YAML: een getal is te groot of de nesting te diep")]
     finally:
@@ -734,7 +749,9 @@ def load_vocabulary(data_dir: Path, root: Path) -> tuple[Vocabulary, list[Diagno
     )
     if [s.nummer for s in stappen] != [1, 2, 3, 4, 5]:
         diagnostics.append(
-            Diagnostic("data/stappen.yml", 1, "data.stappen", "de leeswijzer moet precies de stappen 1 tot en met 5 hebben")
+            Diagnostic(
+                "data/stappen.yml", 1, "data.stappen", "de leeswijzer moet precies de stappen 1 tot en met 5 hebben"
+            )
         )
 
     def terms(name: str) -> tuple[Term, ...]:
@@ -765,4 +782,4 @@ def load(root: Path, data_dir: Path | None = None) -> tuple[Corpus, list[Diagnos
     return Corpus.of(items, vocabulary), diagnostics + problems
 
 
-__all__ = ["load", "parse_item", "split_frontmatter", "allowed_keys", "RENAMED_KEYS", "Severity"]
+__all__ = ["RENAMED_KEYS", "Severity", "allowed_keys", "load", "parse_item", "split_frontmatter"]

@@ -22,11 +22,28 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.LES: ("titel", "samenvatting", "stappen", "bestanddelen", "bewijs", "bronnen"),
     Kind.BESTANDDEEL: ("titel", "samenvatting", "stappen", "bewijs", "bronnen", "waarom", "valkuilen"),
     Kind.THEMA: ("titel", "samenvatting", "nummer", "bewijs", "bronnen"),
-    Kind.INTERVENTIE: ("titel", "samenvatting", "stappen", "themas", "bestanddelen", "bewijs", "bronnen", "plaats", "doel"),
+    Kind.INTERVENTIE: (
+        "titel",
+        "samenvatting",
+        "stappen",
+        "themas",
+        "bestanddelen",
+        "bewijs",
+        "bronnen",
+        "plaats",
+        "doel",
+    ),
 }
 _REF_NOUN = {Kind.THEMA: "thema", Kind.BESTANDDEEL: "bestanddeel", Kind.INTERVENTIE: "interventie", Kind.LES: "les"}
 # Dutch adjective agreement: "onbekend thema" (het-woord) but "onbekende actor" (de-woord).
-_ONBEKEND = {"thema": "onbekend", "bestanddeel": "onbekend", "signaal": "onbekend", "interventie": "onbekende", "les": "onbekende", "actor": "onbekende"}
+_ONBEKEND = {
+    "thema": "onbekend",
+    "bestanddeel": "onbekend",
+    "signaal": "onbekend",
+    "interventie": "onbekende",
+    "les": "onbekende",
+    "actor": "onbekende",
+}
 
 ItemRule = Callable[[Item, Corpus], Iterator[Diagnostic]]
 
@@ -38,7 +55,13 @@ def slugify(text: str) -> str:
 
 
 def _diag(
-    item: Item, key: str, code: str, message: str, hint: str = "", severity: Severity = Severity.ERROR, index: int | None = None
+    item: Item,
+    key: str,
+    code: str,
+    message: str,
+    hint: str = "",
+    severity: Severity = Severity.ERROR,
+    index: int | None = None,
 ) -> Diagnostic:
     return Diagnostic(item.path, item.pos.line_of(key, index), code, message, hint, severity)
 
@@ -104,7 +127,8 @@ def id_is_slug(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
             item.path,
             1,
             "id.slug",
-            f"bestandsnaam `{PurePosixPath(item.path).name}` is geen geldige id (alleen kleine letters, cijfers en streepjes)",
+            f"bestandsnaam `{PurePosixPath(item.path).name}` is geen geldige id "
+            "(alleen kleine letters, cijfers en streepjes)",
             f"hernoem het bestand naar `{suggestion}.md`",
         )
 
@@ -112,27 +136,49 @@ def id_is_slug(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
 def stappen_in_range(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     for n, stap in enumerate(item.stappen):
         if stap not in range(1, 6):
-            yield _diag(item, "stappen", "enum.stap", f"stap `{stap}` bestaat niet", "de leeswijzer heeft stappen 1 tot en met 5", index=n)
+            yield _diag(
+                item,
+                "stappen",
+                "enum.stap",
+                f"stap `{stap}` bestaat niet",
+                "de leeswijzer heeft stappen 1 tot en met 5",
+                index=n,
+            )
     for stap, count in Counter(item.stappen).items():
         if count > 1:
-            yield _diag(item, "stappen", "enum.stap", f"stap `{stap}` staat meer dan één keer in `stappen`", "noem elke stap één keer", Severity.WARNING)
+            yield _diag(
+                item,
+                "stappen",
+                "enum.stap",
+                f"stap `{stap}` staat meer dan één keer in `stappen`",
+                "noem elke stap één keer",
+                Severity.WARNING,
+            )
 
 
 def bewijs_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     levels = [t.id for t in corpus.vocabulary.bewijs]
     if item.bewijs and item.bewijs not in levels:
-        yield _diag(item, "bewijs", "enum.bewijs", f"onbekend bewijsniveau `{item.bewijs}`", did_you_mean(item.bewijs, levels))
+        yield _diag(
+            item, "bewijs", "enum.bewijs", f"onbekend bewijsniveau `{item.bewijs}`", did_you_mean(item.bewijs, levels)
+        )
 
 
 def actoren_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
-    yield from _terms_known(item, "actoren", item.actoren, [t.id for t in corpus.vocabulary.actoren], "enum.actor", "actor")
+    yield from _terms_known(
+        item, "actoren", item.actoren, [t.id for t in corpus.vocabulary.actoren], "enum.actor", "actor"
+    )
 
 
 def signalen_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
-    yield from _terms_known(item, "signalen", item.signalen, [t.id for t in corpus.vocabulary.signalen], "ref.signaal", "signaal")
+    yield from _terms_known(
+        item, "signalen", item.signalen, [t.id for t in corpus.vocabulary.signalen], "ref.signaal", "signaal"
+    )
 
 
-def _terms_known(item: Item, key: str, values: Iterable[str], known: list[str], code: str, noun: str) -> Iterator[Diagnostic]:
+def _terms_known(
+    item: Item, key: str, values: Iterable[str], known: list[str], code: str, noun: str
+) -> Iterator[Diagnostic]:
     for n, value in enumerate(values):
         if value not in known:
             hint = did_you_mean(value, known) or f"zie data/{key}.yml voor de toegestane waarden"
@@ -150,14 +196,21 @@ def references_resolve(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
                 yield _diag(item, key, f"ref.{noun}", message, did_you_mean(target, candidates), index=n)
             elif found.kind is not kind:
                 message = f"`{target}` is een {found.kind.value}, geen {noun}"
-                yield _diag(item, key, f"ref.{noun}", message, f"zet `{target}` onder `{_key_for(found.kind)}`", index=n)
+                yield _diag(
+                    item, key, f"ref.{noun}", message, f"zet `{target}` onder `{_key_for(found.kind)}`", index=n
+                )
             elif target == item.id:
                 message = f"`{target}` verwijst naar zichzelf"
                 yield _diag(item, key, "ref.self", message, "haal de verwijzing weg", Severity.WARNING, index=n)
 
 
 def _key_for(kind: Kind) -> str:
-    return {Kind.THEMA: "themas", Kind.BESTANDDEEL: "bestanddelen", Kind.INTERVENTIE: "interventies", Kind.LES: "de tekst als [[id]]"}[kind]
+    return {
+        Kind.THEMA: "themas",
+        Kind.BESTANDDEEL: "bestanddelen",
+        Kind.INTERVENTIE: "interventies",
+        Kind.LES: "de tekst als [[id]]",
+    }[kind]
 
 
 def body_links_resolve(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
@@ -181,7 +234,14 @@ def bronnen_known(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     known = [b.id for b in corpus.vocabulary.bronnen]
     for n, ref in enumerate(item.bronnen):
         if not ref.bron:
-            yield _diag(item, "bronnen", "bron.missing", "een bron zonder `bron:`-id", "schrijf `- bron: <id>` met `sectie: …`", index=n)
+            yield _diag(
+                item,
+                "bronnen",
+                "bron.missing",
+                "een bron zonder `bron:`-id",
+                "schrijf `- bron: <id>` met `sectie: …`",
+                index=n,
+            )
         elif ref.bron not in known:
             hint = did_you_mean(ref.bron, known) or "voeg de bron toe aan data/bronnen.yml"
             yield _diag(item, "bronnen", "ref.bron", f"onbekende bron `{ref.bron}`", hint, index=n)
@@ -211,7 +271,13 @@ def body_html(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
 def body_present(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     words = len(item.body.split())
     if words == 0:
-        yield Diagnostic(item.path, item.pos.body_line, "body.empty", "de tekst onder de frontmatter is leeg", "schrijf de secties van dit type (zie CONTRIBUTING.md)")
+        yield Diagnostic(
+            item.path,
+            item.pos.body_line,
+            "body.empty",
+            "de tekst onder de frontmatter is leeg",
+            "schrijf de secties van dit type (zie CONTRIBUTING.md)",
+        )
     elif words < SHORT_BODY_WORDS and item.kind is not Kind.THEMA:
         yield Diagnostic(
             item.path,
@@ -225,7 +291,13 @@ def body_present(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
 
 def thema_nummer(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
     if item.kind is Kind.THEMA and item.nummer is not None and item.nummer not in THEMA_NUMMERS:
-        yield _diag(item, "nummer", "enum.nummer", f"themanummer `{item.nummer}` bestaat niet", "kies een nummer van 1 tot en met 6")
+        yield _diag(
+            item,
+            "nummer",
+            "enum.nummer",
+            f"themanummer `{item.nummer}` bestaat niet",
+            "kies een nummer van 1 tot en met 6",
+        )
 
 
 ITEM_RULES: tuple[ItemRule, ...] = (
@@ -273,7 +345,13 @@ def thema_nummers_unique(corpus: Corpus) -> Iterator[Diagnostic]:
     for item in corpus.items:
         if item.kind is Kind.THEMA and item.nummer is not None:
             if item.nummer in seen:
-                yield _diag(item, "nummer", "enum.nummer", f"themanummer {item.nummer} is al gebruikt door {seen[item.nummer].path}", "geef elk thema een eigen nummer")
+                yield _diag(
+                    item,
+                    "nummer",
+                    "enum.nummer",
+                    f"themanummer {item.nummer} is al gebruikt door {seen[item.nummer].path}",
+                    "geef elk thema een eigen nummer",
+                )
             else:
                 seen[item.nummer] = item
 
