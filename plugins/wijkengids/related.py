@@ -60,6 +60,11 @@ NEIGHBOUR_WEIGHTS = {
 }
 TEXT_FIELDS = (("titel", 3), ("samenvatting", 2), ("body", 1))
 KEY_TERMS = 60  # per item, its heaviest words; the long tail adds cost, hardly any ranking
+# A neighbour shared with more items than this is a hub (a stap, a big thema, a common signaal):
+# it adds to the score of candidates found otherwise but never selects one itself, so ranking
+# stays linear in the corpus instead of quadratic.
+HUB_MIN = 60
+HUB_SHARE = 0.05
 
 ItemTerms = Mapping[str, Mapping[str, list[str]]]
 
@@ -89,6 +94,7 @@ def related_items(corpus: Corpus, graph: KnowledgeGraph, terms: ItemTerms) -> di
         weight={
             n: NEIGHBOUR_WEIGHTS.get(graph.node_type(n), 0.0) / math.log(1 + max(1, simple.degree(n))) for n in simple
         },
+        hub_degree=max(HUB_MIN, int(HUB_SHARE * len(items))),
     )
     text = _text_similarity(items, terms)
     return {item.id: _rank(item, ctx, text.get(item.id, {})) for item in items}
@@ -104,6 +110,7 @@ class _Context:
     labels: Mapping[str, str]
     adjacent: Mapping[str, set[str]]
     weight: Mapping[str, float]
+    hub_degree: int
 
 
 def _allowed(item: Item, other: Item) -> bool:
@@ -117,10 +124,10 @@ def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Rela
     neighbours = ctx.adjacent[item.id]
     excluded = {n for n in neighbours if n in index} | {item.id}
     shared: dict[str, float] = defaultdict(float)
-    steps = []
+    hubs = []
     for z in neighbours:
-        if ctx.types[z] == "stap":
-            steps.append(z)  # a stap is shared with a third of the corpus: it ranks, it never selects
+        if ctx.types[z] == "stap" or len(ctx.adjacent[z]) > ctx.hub_degree:
+            hubs.append(z)  # shared with a large part of the corpus: it ranks, it never selects
             continue
         weight = ctx.weight[z]
         for b in ctx.adjacent[z]:
@@ -129,7 +136,7 @@ def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Rela
     candidates = {b for b in candidates if b not in excluded and _allowed(item, index[ItemId(b)])}
     if not candidates:
         return ()
-    for z in steps:
+    for z in hubs:
         for b in candidates & ctx.adjacent[z]:
             shared[b] += ctx.weight[z]
     best_graph = max(shared.get(b, 0.0) for b in candidates) or 1.0
@@ -188,7 +195,8 @@ def _text_similarity(items: list[Item], terms: ItemTerms) -> dict[ItemId, dict[I
         df.update(c.keys())
     n = len(items)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    common = max(2, n // 2)
+    # Words in more items than this pair up too many items to be worth their cost (n² postings).
+    common = min(max(2, n // 2), max(HUB_MIN, int(HUB_SHARE * n)))
     for i, c in enumerate(counts):
         # A word in one item links nothing; one in half of them says little and costs the most.
         weights = {t: (1 + math.log(tf)) * math.log((n + 1) / df[t]) for t, tf in c.items() if 1 < df[t] <= common}
