@@ -19,7 +19,10 @@ from .conftest import FixtureSite
 
 LESSON = "lessons/kies-wat-doorgaat.md"
 BANNER = 'class="admonition failure wg-banner"'
-THEMA_LINE = "<code>lessons/kies-wat-doorgaat.md:5</code> onbekend thema `burgershap` — bedoelde je `burgerschap`?"
+THEMA_LINE = (
+    "<code>lessons/kies-wat-doorgaat.md:5</code> onbekend thema <code>burgershap</code>"
+    " — bedoelde je <code>burgerschap</code>?"
+)
 
 
 def _break(site: FixtureSite) -> str:
@@ -55,7 +58,9 @@ def test_serve_shows_the_problems_on_every_page(site: FixtureSite):
     banner = site.html("bestanddelen/focus/").split(BANNER, 1)[1].split("</div>", 1)[0]
     assert "De inhoud heeft 2 fouten en 0 waarschuwingen" in re.sub(r"\s+", " ", banner)
     assert THEMA_LINE in banner
-    assert "een bron zonder `bron:`-id — schrijf `- bron: &lt;id&gt;` met `sectie: …`" in banner
+    bron_line = "een bron zonder <code>bron:</code>-id — schrijf <code>- bron: &lt;id&gt;</code>"
+    bron_line += " met <code>sectie: …</code>"
+    assert bron_line in banner
     assert "<id>" not in banner  # messages are escaped, never HTML
 
 
