@@ -661,7 +661,7 @@ def test_a_serve_rebuild_recovers_once_hostile_files_are_fixed(site: FixtureSite
         _serve(site, first)
         page = site.html("")
         assert "lessons/h-deep.md:2</code> de frontmatter is te diep genest" in page
-        assert "lessons/h-loop.md:1</code> `h-loop.md` is een symbolische link" in page
+        assert "lessons/h-loop.md:1</code> <code>h-loop.md</code> is een symbolische link" in page
         assert "Content-Security-Policy" not in page  # the preview's live reload is an inline script
         for path in ("h-bomb", "h-deep", "h-python", "h-loop", "h-script"):
             (site.root / L(path)).unlink()

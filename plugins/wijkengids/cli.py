@@ -23,9 +23,9 @@ _LEVEL = {
 }
 
 
-def settings_for(root: Path) -> pipeline.Settings:
+def settings_for(root: Path, *, render: bool = True) -> pipeline.Settings:
     """Build settings for a project root laid out as the wijkengids repository."""
-    return pipeline.Settings(root=root, data_dir=root / "data", docs_dir=root / "docs")
+    return pipeline.Settings(root=root, data_dir=root / "data", docs_dir=root / "docs", render=render)
 
 
 @click.group()
@@ -46,7 +46,7 @@ def check(paths: tuple[Path, ...], root: Path, fmt: str, info: bool) -> None:
     Met PATHS (bijvoorbeeld van een pre-commit-hook) toont check alleen de meldingen van die
     bestanden; verwijzingen worden nog steeds tegen de hele inhoud gecontroleerd."""
     root = root.resolve()
-    build = pipeline.run(settings_for(root))
+    build = pipeline.run(settings_for(root, render=False))
     only = _only(paths, root)
     relevant = [d for d in build.diagnostics if only is None or d.path in only]
     shown = [d for d in relevant if info or d.severity is not Severity.INFO]
@@ -94,7 +94,7 @@ def _only(paths: tuple[Path, ...], root: Path) -> set[str] | None:
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 def stats(root: Path) -> None:
     """Tel de inhoud per type, per stap en per thema."""
-    build = pipeline.run(settings_for(root.resolve()))
+    build = pipeline.run(settings_for(root.resolve(), render=False))
     corpus = build.corpus
     click.echo("Per type:")
     for kind in Kind:

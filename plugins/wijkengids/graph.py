@@ -290,7 +290,7 @@ def graaf(fmt: str, output: Path | None, root: Path) -> None:
     from . import pipeline  # the pipeline imports this module
 
     root = root.resolve()
-    build = pipeline.run(pipeline.Settings(root=root, data_dir=root / "data", similarity=False))
+    build = pipeline.run(pipeline.Settings(root=root, data_dir=root / "data", similarity=False, render=False))
     graph = build.graph
     text = graph.write(output, fmt)
     if output is None:

@@ -48,6 +48,8 @@ class Settings:
         severities: Severity per diagnostic code or code prefix (`warn`, `error`, `info`, `ignore`).
         similarity: Look for near-duplicate items (`content.duplicate`); about 0.2 s on 300 items.
         cache_dir: Where the search index is cached; `<root>/.cache/wijkengids/search` by default.
+        render: Also make what pages show (related items, generated pages, panels, search text);
+            `wijkengids check` needs only the diagnostics and skips it.
     """
 
     root: Path
@@ -56,6 +58,7 @@ class Settings:
     severities: Mapping[str, str] = field(default_factory=dict)
     similarity: bool = True
     cache_dir: Path | None = None
+    render: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,29 +138,35 @@ def run(settings: Settings) -> Build:
         graph = build_graph(corpus)
     with _timed("leeswijzer"):
         leeswijzer = route(corpus)
-    with _timed("related"):
-        terms = corpus_terms(corpus)  # the words of every item: shared by related items and search
-        related = related_items(corpus, graph, terms)
-    with _timed("pages"):
-        pages = generate(corpus, leeswijzer, existing.keys())
-        pages.update(explore_pages(corpus, graph, leeswijzer))
-        panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
-        panels[LEESWIJZER_URI] = PagePanel(
-            kind_label="Leeswijzer",
-            flow=flow_for([], leeswijzer),
-            listings_title="De vijf stappen",
-            listings=tuple(
-                Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),))
-                for r in leeswijzer.routes
-            ),
-        )
-    with _timed("search"):
+    with _timed("synonyms"):
         synonyms, problems = load_synonyms(settings.data_dir, root)
         diagnostics += problems
-        if settings.similarity:
+    terms = corpus_terms(corpus) if settings.render or settings.similarity else {}  # shared by three stages
+    if settings.similarity:
+        with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}
             diagnostics += duplicate_diagnostics(corpus, skip=broken, terms=terms)
-        search = page_search(corpus, synonyms, terms)
+    pages: dict[str, str] = {}
+    panels: dict[str, PagePanel] = {}
+    search: dict[str, PageSearch] = {}
+    if settings.render:
+        with _timed("related"):
+            related = related_items(corpus, graph, terms)
+        with _timed("pages"):
+            pages = generate(corpus, leeswijzer, existing.keys())
+            pages.update(explore_pages(corpus, graph, leeswijzer))
+            panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
+            panels[LEESWIJZER_URI] = PagePanel(
+                kind_label="Leeswijzer",
+                flow=flow_for([], leeswijzer),
+                listings_title="De vijf stappen",
+                listings=tuple(
+                    Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),))
+                    for r in leeswijzer.routes
+                ),
+            )
+        with _timed("search"):
+            search = page_search(corpus, synonyms, terms)
     diagnostics = with_severities(diagnostics, dict(settings.severities))
     log.debug("%d items, %d diagnostics", len(corpus.items), len(diagnostics))
     return Build(

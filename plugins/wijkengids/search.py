@@ -688,19 +688,24 @@ def similar_pairs(
         top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:KEY_TERMS])
         norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
         vectors.append({t: w / norm for t, w in top.items()})
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    # Candidates share at least one rarer word: a near-copy always does, and skipping the common
+    # words here keeps this linear instead of quadratic in the corpus. The score itself is the
+    # full cosine over all key terms.
+    rare = max(60, n // 20)
+    postings: dict[str, list[int]] = defaultdict(list)
     for i, vec in enumerate(vectors):
-        for t, w in vec.items():
-            postings[t].append((i, w))
+        for t in vec:
+            if df[t] <= rare:
+                postings[t].append(i)
     pairs = []
     for i, vec in enumerate(vectors):
-        dots: dict[int, float] = defaultdict(float)
-        for t, w in vec.items():
-            for j, wj in postings[t]:
-                if j > i:
-                    dots[j] += w * wj
-        pairs += [(items[i], items[j], s) for j, s in dots.items() if s >= threshold]
-    return sorted(pairs, key=lambda p: -p[2])
+        candidates = {j for t in vec if df[t] <= rare for j in postings[t] if j > i}
+        for j in candidates:
+            other = vectors[j]
+            score = sum(w * other.get(t, 0.0) for t, w in vec.items())
+            if score >= threshold:
+                pairs.append((items[i], items[j], score))
+    return sorted(pairs, key=lambda p: (-p[2], p[0].path, p[1].path))
 
 
 def duplicate_diagnostics(
