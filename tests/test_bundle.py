@@ -75,3 +75,40 @@ def test_failed_build_leaves_the_previous_zip_untouched(tmp_path: Path):
         make_bundle(site.root, target, pdf=False)
     assert target.read_bytes() == b"previous bundle"
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_a_thema_bundle_holds_one_hop_and_links_out_as_plain_text(tmp_path: Path):
+    from .test_links_crawl import crawl
+
+    site = make_site(tmp_path)
+    result = make_bundle(site.root, pdf=False, today=dt.date(2026, 11, 22), subset="thema:wijkveiligheid")
+    assert result.path.name == "wijkengids-offline-thema-wijkveiligheid-2026-11-22.zip"
+    unpacked = tmp_path / "usb"
+    with zipfile.ZipFile(result.path) as archive:
+        archive.extractall(unpacked)
+    result.path.unlink()
+    items = {
+        p.relative_to(unpacked).as_posix()
+        for d in ("lessen", "bestanddelen", "interventies")
+        for p in (unpacked / d).glob("*.html")
+    }
+    # zie-signalen-vroeg has the thema; focus and kies-wat-doorgaat are one hop from it; the rest is out.
+    assert items - {"lessen/index.html", "bestanddelen/index.html", "interventies/index.html"} == {
+        "lessen/zie-signalen-vroeg.html",
+        "lessen/kies-wat-doorgaat.html",
+        "bestanddelen/focus.html",
+    }
+    lesson = (unpacked / "lessen/kies-wat-doorgaat.html").read_text(encoding="utf-8")
+    assert '<span class="wg-buiten-bundel" title="Niet in deze bundel">de frontlijnteams' in lesson
+    assert "frontlijnteams-leeuwarden.html" not in lesson
+    assert "Frontlijnteams" not in (unpacked / "interventies/index.html").read_text(encoding="utf-8")
+    report = crawl.crawl(unpacked)
+    assert report.pages > 20 and report.links > 300
+    assert report.broken == []
+
+
+def test_an_unknown_thema_bundle_fails_with_the_choices(tmp_path: Path):
+    site = make_site(tmp_path)
+    with pytest.raises(Exception, match="Aborted"):
+        make_bundle(site.root, tmp_path / "x.zip", pdf=False, subset="thema:burgershap")
+    assert not (tmp_path / "x.zip").exists()

@@ -41,8 +41,10 @@ class BundleResult:
     seconds: float
 
 
-def default_name(today: dt.date) -> str:
-    return f"wijkengids-offline-{today.isoformat()}.zip"
+def default_name(today: dt.date, subset: str | None = None) -> str:
+    """`wijkengids-offline-2026-11-22.zip`, or `wijkengids-offline-thema-burgerschap-2026-11-22.zip`."""
+    part = f"{subset.replace(':', '-')}-" if subset else ""
+    return f"wijkengids-offline-{part}{today.isoformat()}.zip"
 
 
 @contextmanager
@@ -59,12 +61,18 @@ def _offline_env() -> Iterator[None]:
             os.environ["WIJKENGIDS_OFFLINE"] = old
 
 
-def build_offline_site(config_file: Path, site_dir: Path) -> None:
-    """Build the site for file:// with --strict: any content problem aborts the bundle."""
+def build_offline_site(config_file: Path, site_dir: Path, subset: str | None = None) -> None:
+    """Build the site for file:// with --strict: any content problem aborts the bundle.
+
+    Arguments:
+        subset: `thema:<id>` or `stap:<n>` to publish only that part plus one hop (see `subset`).
+    """
     with _offline_env():
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         if not config.plugins.get("material/offline") and not config.plugins.get("offline"):
             raise ConfigurationError("mkdocs.yml mist de plugin `offline` (enabled: !ENV [WIJKENGIDS_OFFLINE, false])")
+        if subset:
+            config.plugins["wijkengids"].config["subset"] = subset
         build(config)
 
 
@@ -118,7 +126,12 @@ def write_zip_atomically(site_dir: Path, target: Path) -> int:
 
 
 def make_bundle(
-    root: Path, output: Path | None = None, *, pdf: bool = True, today: dt.date | None = None
+    root: Path,
+    output: Path | None = None,
+    *,
+    pdf: bool = True,
+    today: dt.date | None = None,
+    subset: str | None = None,
 ) -> BundleResult:
     """Build the offline site and write the zip.
 
@@ -126,12 +139,13 @@ def make_bundle(
         root: Project root with mkdocs.yml.
         output: Zip path; default `wijkengids-offline-<date>.zip` in the current folder.
         pdf: Also print the werkbladen to PDF (needs Chromium).
+        subset: `thema:<id>` or `stap:<n>`: only that part of the guide, plus one hop.
     """
     start = time.perf_counter()
-    target = (output or Path(default_name(today or dt.date.today()))).resolve()
+    target = (output or Path(default_name(today or dt.date.today(), subset))).resolve()
     with tempfile.TemporaryDirectory(prefix="wijkengids-bundel-") as tmp:
         site_dir = Path(tmp) / "wijkengids"
-        build_offline_site(root / "mkdocs.yml", site_dir)
+        build_offline_site(root / "mkdocs.yml", site_dir, subset)
         pdfs = print_werkbladen(site_dir) if pdf else []
         pages = sum(1 for _ in site_dir.rglob("*.html"))
         size = write_zip_atomically(site_dir, target)
@@ -142,12 +156,17 @@ def make_bundle(
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Pad van de zip.")
 @click.option("--pdf/--geen-pdf", default=True, help="Werkbladen als PDF toevoegen (vraagt Chromium).")
-def bundel(root: Path, output: Path | None, pdf: bool) -> None:
+@click.option("--thema", help="Alleen dit thema (id), plus wat het direct noemt.")
+@click.option("--stap", type=click.IntRange(1, 5), help="Alleen deze stap, plus wat die direct noemt.")
+def bundel(root: Path, output: Path | None, pdf: bool, thema: str | None, stap: int | None) -> None:
     """Maak de offline bundel: één zip die werkt vanaf een USB-stick (index.html dubbelklikken)."""
+    if thema and stap:
+        raise click.UsageError("kies --thema of --stap, niet allebei")
+    subset = f"thema:{thema}" if thema else f"stap:{stap}" if stap else None
     if pdf and not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         raise click.ClickException(f"Chromium niet gevonden ({CHROMIUM}); installeer het of gebruik --geen-pdf")
     try:
-        result = make_bundle(root.resolve(), output, pdf=pdf)
+        result = make_bundle(root.resolve(), output, pdf=pdf, subset=subset)
     except (Abort, ConfigurationError) as exc:
         raise click.ClickException(f"de site bouwt niet, er is geen bundel geschreven: {exc}") from exc
     click.echo(

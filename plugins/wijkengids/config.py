@@ -18,5 +18,8 @@ class WijkengidsConfig(base.Config):
     data_dir = c.Type(str, default="data")
     """Folder of the vocabulary files, relative to the root."""
 
+    subset = c.Optional(c.Type(str))
+    """Publish only part of the guide: `thema:<id>` or `stap:<n>` (set by `wijkengids bundel`)."""
+
     validation = c.DictOfItems(c.Choice(SEVERITY_CHOICES), default={})
     """Severity per diagnostic code or prefix, e.g. `{ref.thema: warn, body.short: ignore}`."""

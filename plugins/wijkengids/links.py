@@ -101,6 +101,13 @@ class WikiLinkProcessor(InlineProcessor):
             span = etree.Element("span", {"class": "wg-link-onbekend", "title": f"onbekende verwijzing: {target_id}"})
             span.text = (text or target_id).strip()
             return span, m.start(0), m.end(0)
+        if not target.src_uri:
+            # The item exists but is not in this (subset) bundle: plain text with a note.
+            span = etree.Element("span", {"class": "wg-buiten-bundel", "title": "Niet in deze bundel"})
+            span.text = (text or target.titel).strip()
+            note = etree.SubElement(span, "span", {"class": "wg-note"})
+            note.text = " (niet in deze bundel)"
+            return span, m.start(0), m.end(0)
         anchor = etree.Element("a", {"href": self.extension.relative(target.src_uri), "class": "wg-link"})
         anchor.text = (text or target.titel).strip()
         return anchor, m.start(0), m.end(0)

@@ -32,6 +32,8 @@ from .search import (
     open_index,
     page_search,
 )
+from .subset import Subset, kept_ids
+from .subset import problems as subset_problems
 from .validate import check_links, validate
 
 log = logging.getLogger("wijkengids")
@@ -50,6 +52,8 @@ class Settings:
         cache_dir: Where the search index is cached; `<root>/.cache/wijkengids/search` by default.
         render: Also make what pages show (related items, generated pages, panels, search text);
             `wijkengids check` needs only the diagnostics and skips it.
+        subset: Publish only part of the guide (`thema:<id>` or `stap:<n>`, see `subset`), for a
+            werkatelier bundle; None publishes everything.
     """
 
     root: Path
@@ -59,6 +63,7 @@ class Settings:
     similarity: bool = True
     cache_dir: Path | None = None
     render: bool = True
+    subset: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,7 @@ class Build:
     panels: Mapping[str, PagePanel]
     items_by_uri: Mapping[str, Item]
     synonyms: Synonyms = field(default_factory=Synonyms)
+    published: frozenset[str] | None = None  # item pages of a subset bundle; None: all
     search: Mapping[str, PageSearch] = field(default_factory=dict)
 
     def panel_for(self, src_uri: str) -> PagePanel | None:
@@ -87,7 +93,15 @@ class Build:
 
     def resolve(self, item_id: str) -> LinkTarget | None:
         item = self.corpus.index.get(item_id)  # type: ignore[call-overload]
-        return LinkTarget(item.src_uri, item.titel) if item else None
+        if item is None:
+            return None
+        if not self.is_published(item.src_uri):
+            return LinkTarget("", item.titel)  # exists, but not in this bundle: shown as text
+        return LinkTarget(item.src_uri, item.titel)
+
+    def is_published(self, src_uri: str) -> bool:
+        """Whether an item page is part of this build (always, unless a subset is built)."""
+        return self.published is None or src_uri in self.published
 
 
 @contextmanager
@@ -149,12 +163,27 @@ def run(settings: Settings) -> Build:
     pages: dict[str, str] = {}
     panels: dict[str, PagePanel] = {}
     search: dict[str, PageSearch] = {}
+    published: frozenset[str] | None = None
+    shown = corpus  # what the generated overview pages list
+    if settings.subset:
+        subset = Subset.parse(settings.subset)
+        wrong = subset_problems(corpus, subset)
+        diagnostics += wrong
+        if not wrong:
+            kept = kept_ids(corpus, subset)
+            shown = Corpus.of([i for i in corpus.items if i.id in kept], corpus.vocabulary)
+            published = frozenset(i.src_uri for i in shown.items)
     if settings.render:
         with _timed("related"):
             related = related_items(corpus, graph, terms)
         with _timed("pages"):
-            pages = generate(corpus, leeswijzer, existing.keys())
-            pages.update(explore_pages(corpus, graph, leeswijzer))
+            if shown is corpus:
+                pages = generate(corpus, leeswijzer, existing.keys())
+                pages.update(explore_pages(corpus, graph, leeswijzer))
+            else:  # overviews list only what the bundle holds, so they never link out of it
+                shown_graph, shown_route = build_graph(shown), route(shown)
+                pages = generate(shown, shown_route, existing.keys())
+                pages.update(explore_pages(shown, shown_graph, shown_route))
             panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
             panels[LEESWIJZER_URI] = PagePanel(
                 kind_label="Leeswijzer",
@@ -179,6 +208,7 @@ def run(settings: Settings) -> Build:
         items_by_uri=MappingProxyType({i.src_uri: i for i in corpus.items}),
         synonyms=synonyms,
         search=MappingProxyType(search),
+        published=published,
     )
 
 

@@ -74,7 +74,12 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.build = pipeline.run(
             # Near-duplicates are `wijkengids check`'s job: under --strict a heuristic would fail the build.
             pipeline.Settings(
-                root, root / self.config.data_dir, Path(config.docs_dir), self.config.validation, similarity=False
+                root,
+                root / self.config.data_dir,
+                Path(config.docs_dir),
+                self.config.validation,
+                similarity=False,
+                subset=self.config.subset,
             )
         )
         report(self.build)
@@ -130,8 +135,8 @@ def report(build: pipeline.Build) -> None:
 def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> Files:
     """Add the item pages, the generated overview pages and the plugin's assets as virtual files."""
     for item in build.corpus.items:
-        if build.corpus.index[item.id] is not item:
-            continue  # a duplicate id: reported, published once
+        if build.corpus.index[item.id] is not item or not build.is_published(item.src_uri):
+            continue  # a duplicate id (reported, published once) or outside a subset bundle
         _replace(files, File.generated(config, item.src_uri, content=item.body))
         files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
     for uri, markdown in build.pages.items():
@@ -149,5 +154,6 @@ def _replace(files: Files, file: File) -> None:
 
 
 def _url_for(files: Files, page: Page, src_uri: str) -> str:
+    """A page-relative URL, or "" for a page this build does not publish (a subset bundle)."""
     target = files.get_file_from_path(src_uri)
-    return target.url_relative_to(page.file) if target else "#"
+    return target.url_relative_to(page.file) if target else ""
