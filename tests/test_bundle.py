@@ -58,6 +58,16 @@ def test_search_and_navigation_work_from_file_without_network(bundle: tuple[Path
         page.locator("a.wg-link", has_text="Kies wat doorgaat").first.click()
         page.wait_for_load_state()
         assert page.url.endswith("lessen/kies-wat-doorgaat.html")
+        # The knowledge map renders from the unzipped files, and its thema filter works.
+        page.goto((unpacked / "kaart.html").as_uri())
+        nodes = page.locator(".wg-kaart__node")
+        assert nodes.count() > 10
+        page.select_option("select[name=thema]", label="Wijkveiligheid")
+        hidden = page.locator(".wg-kaart__node.is-hidden").count()
+        assert 0 < hidden < nodes.count()
+        # The interventie filter works too.
+        page.goto((unpacked / "interventies/index.html").as_uri() + "?thema=burgerschap")
+        assert page.locator("table tbody tr:visible").count() == 1
     outside = [url for url in requests if not url.startswith(("file://", "data:", "blob:", "about:"))]
     assert outside == []
     assert len(requests) > 5
