@@ -34,19 +34,13 @@ from pathlib import Path
 
 import yaml
 
+from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS
 from wijkengids.loader import load
 from wijkengids.search import CACHE_DIR, load_synonyms, open_index
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = Path(__file__).with_name("search_questions.yml")
 K = 5
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 _ITEM_URL = re.compile(r"/(lessen|bestanddelen|interventies|themas)/([a-z0-9-]+)/?$")
 
 
@@ -167,7 +161,7 @@ def browser_results(base: str, questions: Sequence[str], budget: float = 300.0) 
     deadline = time.monotonic() + budget
     results: list[list[str]] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(HEADLESS_ARGS))
         try:
             page = browser.new_page()
             page.set_default_timeout(15_000)

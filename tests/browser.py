@@ -6,14 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS
 
 
 @contextmanager
@@ -23,7 +16,7 @@ def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         raise RuntimeError("Chromium ontbreekt: draai `make chromium` (apt-get install chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(HEADLESS_ARGS))
         try:
             yield browser
         finally:

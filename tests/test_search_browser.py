@@ -14,18 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS
 from wijkengids.search import browser_separator
 
 from .conftest import FIXTURES, FixtureSite
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 SYNONYMS = """\
 - termen: [MPG, multiprobleemgezin, multiprobleemgezinnen]
@@ -121,7 +115,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def search(served: str):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(HEADLESS_ARGS))
         page = browser.new_page()
         page.set_default_timeout(10_000)
         page.goto(served)

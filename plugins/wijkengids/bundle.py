@@ -25,9 +25,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from .chromium import CHROMIUM, HEADLESS_ARGS
 from .leeswijzer import werkblad_uri
 
-CHROMIUM = os.environ.get("WIJKENGIDS_CHROMIUM", "/usr/bin/chromium")
 # Fixed timestamp inside the zip, so two bundles of the same tree are identical.
 ZIP_TIMESTAMP = (2000, 1, 1, 0, 0, 0)
 
@@ -88,11 +88,7 @@ def print_werkbladen(site_dir: Path, count: int = 5) -> list[Path]:
             [
                 CHROMIUM,
                 "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
+                *HEADLESS_ARGS,
                 "--no-pdf-header-footer",
                 f"--print-to-pdf={pdf}",
                 page.as_uri(),
