@@ -17,24 +17,20 @@ bounded. Each distinct page in the result list counts as a rank, also index and 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS
+from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS, static_server
 from wijkengids.loader import load
 from wijkengids.search import CACHE_DIR, load_synonyms, open_index
 
@@ -129,25 +125,6 @@ def whoosh_engine(root: Path) -> Callable[[str], list[str]]:
     return lambda q: [h.id for h in index.search(q, limit=20)]
 
 
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """A static server for `site` on 127.0.0.1 (a free port), stopped on exit."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 def _page_key(href: str) -> str:
     path = re.split(r"[#?]", href, maxsplit=1)[0].split("://", 1)[-1].split("/", 1)[-1]
     m = _ITEM_URL.search("/" + path)
@@ -239,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 site = Path(tmp) / "site"
                 build_site(root, site)
             built = time.perf_counter() - start
-            with serve(site) as base:
+            with static_server(site) as base:
                 ranked = browser_results(base, [q.vraag for q in questions])
         outcomes = [Outcome(q, tuple(r)) for q, r in zip(questions, ranked, strict=True)]
         figures.append(report(f"browser (Material, build {built:.0f} s)", outcomes, time.perf_counter() - start))

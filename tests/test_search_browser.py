@@ -4,17 +4,14 @@ words do not drown a question."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS
+from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS, static_server
 from wijkengids.search import browser_separator
 
 from .conftest import FIXTURES, FixtureSite
@@ -96,19 +93,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = FixtureSite(root)
     site.build(strict=True)
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with static_server(site.site_dir) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
