@@ -18,7 +18,7 @@ site: $(STAMP)  ## Build the site into site/ (strict: any content problem fails 
 	@echo "Klaar: open site/index.html of draai 'make serve'."
 
 serve: $(STAMP)  ## Live preview on http://127.0.0.1:8000; content problems show as a banner on every page
-	$(BIN)/mkdocs serve --no-strict --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --no-strict --dirty --dev-addr 127.0.0.1:8000
 
 check: $(STAMP)  ## Check all content: file:line, what is wrong, the fix
 	$(BIN)/wijkengids check

@@ -84,6 +84,10 @@ class Build:
     def panel_for(self, src_uri: str) -> PagePanel | None:
         return self.panels.get(src_uri)
 
+    def problems(self) -> tuple[Diagnostic, ...]:
+        """What the `serve` banner shows on every page: the errors and warnings, not the notes."""
+        return tuple(d for d in self.diagnostics if d.severity is not Severity.INFO)
+
     def item_for(self, src_uri: str) -> Item | None:
         return self.items_by_uri.get(src_uri)
 

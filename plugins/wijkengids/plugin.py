@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import write_file
 
-from . import pipeline, sanitize
+from . import pipeline, render_cache, sanitize
 from .config import WijkengidsConfig
 from .diagnostics import Severity
 from .links import WikiLinkExtension
@@ -30,6 +33,24 @@ SCRIPTS = ("assets/wijkengids/kaart.js", "assets/wijkengids/wijkscan.js", "asset
 # from a CDN (and hide search without network). It only activates on file://.
 WORKER_SHIM = "assets/vendor/iframe-worker/shim.js"
 VENDORED = (WORKER_SHIM, "assets/vendor/iframe-worker/frame.js", "assets/vendor/iframe-worker/LICENSE")
+SEARCH_PLUGINS = ("material/search", "search")
+
+
+class KeyedFile(File):
+    """A page that `mkdocs serve --dirty` renders again only when its content key changed.
+
+    MkDocs' dirty mode asks `is_modified()`, which normally compares file times; a generated page
+    has no file, and an item page changes when another item does (a backlink, a title). Without a
+    cache (every normal build) a KeyedFile is modified, as MkDocs' own generated files are.
+    """
+
+    cache: render_cache.RenderCache | None = None
+    render_key: str | None = None  # None: render every time (hand-written pages, nav titles)
+
+    def is_modified(self) -> bool:
+        if self.cache is None:
+            return super().is_modified()
+        return not self.cache.is_current(self.src_uri, self.render_key, self.abs_dest_path)
 
 
 class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
@@ -38,16 +59,28 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.links: WikiLinkExtension | None = None
         self.files: Files | None = None
         self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
+        # `serve --dirty` only: the content key each page was last rendered with, and nothing else.
+        self.render_cache: render_cache.RenderCache | None = None
+        self.search_entries: dict[str, list[dict[str, Any]]] = {}  # per page, of this rebuild
+        self.search_seen = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across `serve` rebuilds: on_config resets the rest.
         self.serving = command == "serve"
+        self.render_cache = render_cache.RenderCache() if self.serving and dirty else None
 
     def on_shutdown(self) -> None:
         self.serving = False
+        self.render_cache = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # Pages of a failed rebuild may be half new: render everything next time.
+        if self.render_cache is not None:
+            self.render_cache.pages.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.build, self.files = None, None  # nothing survives between rebuilds
+        self.build, self.files = None, None  # nothing but the render cache survives between rebuilds
+        self.search_entries, self.search_seen = {}, 0
         if not self.config.enabled:
             return config
         root = self._root(config)
@@ -83,7 +116,21 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             )
         )
         report(self.build)
-        return add_files(files, self.build, config)
+        files = add_files(files, self.build, config)
+        if self.render_cache is not None:
+            shared = [Path(config.config_file_path), THEME_DIR, Path(config.docs_dir), root / self.config.data_dir]
+            if config.theme.custom_dir:
+                shared.append(Path(config.theme.custom_dir))
+            keys = render_cache.page_keys(self.build, render_cache.files_digest(shared), preview=self.serving)
+            files = key_pages(files, keys, self.render_cache)
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        # A nav entry without its own title takes the page's heading, known only once it is read.
+        for page in nav.pages:
+            if "title" not in vars(page) and isinstance(page.file, KeyedFile):
+                page.file.render_key = None
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.build and self.links:
@@ -100,15 +147,43 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         found = self.build.search_for(page.file.src_uri) if self.build else None
         return found.html + html if found else html
 
+    @event_priority(-100)  # after the search plugin indexed the page
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        if self.render_cache is not None and (search := _search_plugin(config)) is not None:
+            entries = search.search_index.entries
+            self.search_entries[page.file.src_uri] = entries[self.search_seen :]
+            self.search_seen = len(entries)
         if self.build and self.files is not None:
             files = self.files
             context["wg"] = self.build.panel_for(page.file.src_uri)
             if self.serving:  # the live preview shows content problems on every page
-                context["wg_problems"] = [d for d in self.build.diagnostics if d.severity is not Severity.INFO]
+                context["wg_problems"] = list(self.build.problems())
             context["wg_url"] = lambda src_uri: _url_for(files, page, src_uri)
             context["wg_preview"] = self.serving  # no CSP: `serve` injects an inline live-reload script
         return context
+
+    @event_priority(-100)  # after the search plugin wrote its (partial) index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.render_cache is None or self.files is None:
+            return
+        pages = self.files.documentation_pages()
+        for gone in self.render_cache.gone(f.src_uri for f in pages):
+            if os.path.isfile(gone.dest_path):
+                os.remove(gone.dest_path)  # a deleted item's page must not linger in the preview
+        fresh = {}
+        for file in pages:
+            entries = self.search_entries.get(file.src_uri)
+            if entries is None and (cached := self.render_cache.pages.get(file.src_uri)) is not None:
+                entries = cached.search_entries
+            key = file.render_key if isinstance(file, KeyedFile) else None
+            fresh[file.src_uri] = render_cache.RenderedPage(key, file.abs_dest_path, entries or [])
+        self.render_cache.pages = fresh
+        if (search := _search_plugin(config)) is not None:
+            # Material's dirty mode keeps the entries of one rebuilt page; write all, in build order.
+            search.search_index.entries = [e for page in fresh.values() for e in page.search_entries]
+            data = search.search_index.generate_search_index(None)
+            write_file(data.encode("utf-8"), os.path.join(config.site_dir, "search", "search_index.json"))
+            search.search_index_prev = None
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.files = files  # the final file list, for page-relative URLs in the panels
@@ -137,13 +212,39 @@ def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> File
     for item in build.corpus.items:
         if build.corpus.index[item.id] is not item or not build.is_published(item.src_uri):
             continue  # a duplicate id (reported, published once) or outside a subset bundle
-        _replace(files, File.generated(config, item.src_uri, content=item.body))
+        _replace(files, KeyedFile.generated(config, item.src_uri, content=item.body))
         files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
     for uri, markdown in build.pages.items():
-        _replace(files, File.generated(config, uri, content=markdown))
+        _replace(files, KeyedFile.generated(config, uri, content=markdown))
     for asset in (*ASSETS, *SCRIPTS, *VENDORED):
         _replace(files, File.generated(config, asset, abs_src_path=str(THEME_DIR / asset)))
     return files
+
+
+def key_pages(files: Files, keys: render_cache.PageKeys, cache: render_cache.RenderCache) -> Files:
+    """Give every page its content key. Hand-written pages become KeyedFiles that always render
+    (they are few, and their titles fill the nav of every other page). The order stays MkDocs',
+    so pages and search entries come out as in a clean build."""
+    keyed = []
+    for file in files:
+        if file.is_documentation_page():
+            if not isinstance(file, KeyedFile):
+                file = KeyedFile(
+                    file.src_path,
+                    file.src_dir,
+                    file.dest_dir,
+                    file.use_directory_urls,
+                    dest_uri=file.dest_uri,
+                    inclusion=file.inclusion,
+                )
+            file.cache = cache
+            file.render_key = keys.get(file.src_uri) if file.generated_by else None
+        keyed.append(file)
+    return Files(keyed)
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    return next((config.plugins[name] for name in SEARCH_PLUGINS if name in config.plugins), None)
 
 
 def _replace(files: Files, file: File) -> None:
