@@ -355,7 +355,10 @@ def _too_deep(header: str, loader: type) -> yaml.Mark | None:
                     return event.start_mark
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        # libyaml >= 0.2.5 stops at 1000 open brackets by itself; that is our depth problem too.
+        if "maximum nesting depth" in str(exc) and getattr(exc, "problem_mark", None) is not None:
+            return exc.problem_mark
         return None  # composing reports the syntax error with its line
     return None
 
