@@ -6,7 +6,10 @@ Uses the fixture site plus the `explore` overlay: 11 items whose connections are
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -132,6 +135,36 @@ def test_layout_is_stable_inside_the_box_and_runs_left_to_right(
     assert all(0 <= x <= 1000 and 0 <= y <= 1000 for x, y in first.values())
     steps = [first[f"stap:{n}"][0] for n in range(1, 6)]
     assert steps == sorted(steps) and steps[0] < steps[-1]
+
+
+LAYOUT_IN_A_FRESH_PROCESS = """
+import json, networkx as nx
+from wijkengids import graph
+graph.LAYOUT_CORE = 8  # the core is less than half the map: the path a large site takes
+g = nx.Graph()
+for n in range(1, 6):
+    g.add_edge(f"stap:{n}", f"les-{n}", rels={"stap"})
+for i in range(40):
+    g.add_edge(f"les-{i % 7}", f"item-{i}", rels={"link"})
+    g.add_edge(f"item-{i}", f"item-{(i * 7) % 40}", rels={"link"})
+print(json.dumps(sorted(graph.layout(g).items())))
+"""
+
+
+def test_layout_does_not_depend_on_the_python_hash_seed():
+    """Two processes, two hash seeds, one map: node sets must never decide the start positions."""
+    runs = {
+        seed: subprocess.run(
+            [sys.executable, "-c", LAYOUT_IN_A_FRESH_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(json.loads(runs[1])) == 52  # 5 steps, 7 lessons, 40 items
+    assert runs[1] == runs[2] == runs[3]
 
 
 # ---------------------------------------------------------------------------------------------

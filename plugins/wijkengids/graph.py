@@ -173,7 +173,16 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     steps = sorted((n for n in graph if str(n).startswith("stap:")), key=lambda n: int(str(n)[5:]))
     pinned = {n: (-0.8 + 1.6 * i / max(1, len(steps) - 1), 0.0) for i, n in enumerate(steps)}
     by_degree = sorted(weighted, key=lambda n: (n not in pinned, -weighted.degree(n), str(n)))
-    core = weighted.subgraph(by_degree[:LAYOUT_CORE])
+    # A new graph in sorted order, not `weighted.subgraph()`: a view smaller than half the graph
+    # iterates its node *set*, so the seeded start positions would follow the Python hash seed.
+    core = nx.Graph()
+    core.add_nodes_from(sorted(by_degree[:LAYOUT_CORE], key=str))
+    core.add_edges_from(
+        sorted(
+            ((u, v, d) for u, v, d in weighted.edges(data=True) if u in core and v in core),
+            key=lambda e: (str(e[0]), str(e[1])),
+        )
+    )
     pos = {
         n: (float(x), float(y))
         for n, (x, y) in nx.spring_layout(
@@ -194,7 +203,7 @@ def _place_rest(graph: nx.Graph, rest: list[str], pos: dict[str, tuple[float, fl
     """Put each node (best connected first) at the centre of its placed neighbours, a little off
     by a jitter derived from its name, so the result does not depend on the Python hash seed."""
     for n in rest:
-        near = [pos[m] for m in graph.adj[n] if m in pos]
+        near = [pos[m] for m in sorted(graph.adj[n], key=str) if m in pos]  # a fixed summation order
         digest = zlib.crc32(str(n).encode())
         angle, radius = (digest % 3600) / 3600 * 2 * math.pi, 0.02 + (digest >> 12) % 100 / 100 * 0.06
         cx = sum(x for x, _ in near) / len(near) if near else 0.0
