@@ -1,6 +1,7 @@
 """Benchmark: our build versus plain Material on the same generated pages, measured in one run.
 
 Usage: python scripts/bench.py [--sizes 100 1000 5000] [--runs 3] [--real]
+       python scripts/bench.py --serve [--sizes 1000] [--runs 3]
 
 For each size N a synthetic corpus is generated (scripts/gen_corpus.py, fixed seed). "plain" is the
 same Markdown files as ordinary MkDocs pages with a small nav and no wijkengids plugin; "ours" is the
@@ -8,11 +9,16 @@ project with the plugin. Runs alternate (plain, ours, plain, ours, …) so machi
 each build is a separate process, timed by wall clock, its peak memory read from wait4's rusage.
 Prints a Markdown table with medians and the ratio ours/plain. With --real it also measures the
 real content: `wijkengids check` time, HTML per item page, search index size and the offline zip.
+
+--serve measures edit-and-preview instead: in one process, as `mkdocs serve --dirty` runs it, a first
+full build, then per run one lesson's body edited and the site rebuilt. It reports the median
+rebuild against the full build and checks that every page equals a clean build's afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -118,14 +124,104 @@ def real_content(work: Path) -> list[tuple[str, str]]:
     return rows
 
 
+# One `mkdocs serve --dirty` session in its own process (MkDocs keeps plugin objects per process).
+# Prints JSON: the first full build's seconds and each rebuild's seconds after one edited body.
+SERVE_SESSION = """
+import json, sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+project, site, runs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+def config():
+    return load_config(str(project / "mkdocs.yml"), site_dir=site, strict=False)  # as `make serve`
+cfg = config()
+cfg.plugins.on_startup(command="serve", dirty=True)
+start = time.perf_counter()
+build(cfg, dirty=True)
+full = time.perf_counter() - start
+lesson = sorted((project / "lessons").glob("*.md"))[len(list((project / "lessons").glob("*.md"))) // 2]
+rebuilds = []
+for run in range(runs):
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text + f"\\nEen extra alinea over de buurt, bewerking {run}.\\n", encoding="utf-8")
+    start = time.perf_counter()
+    build(config(), dirty=True)
+    rebuilds.append(time.perf_counter() - start)
+cfg.plugins.on_shutdown()
+print(json.dumps({"full": full, "rebuilds": rebuilds, "lesson": lesson.name}))
+"""
+
+# The clean build to compare with: serve's preview templates, no dirty mode.
+CLEAN_PREVIEW = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=False)
+config.plugins.on_startup(command="serve", dirty=False)
+build(config)
+config.plugins.on_shutdown()
+"""
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def bench_serve(n: int, runs: int, work: Path) -> dict[str, object]:
+    project = work / f"serve-{n}"
+    generate(n, project)
+    site, clean = work / f"serve-site-{n}", work / f"serve-clean-{n}"
+    out = subprocess.run(
+        [sys.executable, "-c", SERVE_SESSION, str(project), str(site), str(runs)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"serve session failed:\n{out.stderr[-2000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    subprocess.run(
+        [sys.executable, "-c", CLEAN_PREVIEW, str(project / "mkdocs.yml"), str(clean)],
+        env=ENV,
+        capture_output=True,
+        check=True,
+    )
+    served, expected = site_files(site), site_files(clean)
+    differing = sorted(path for path in expected.keys() | served.keys() if served.get(path) != expected.get(path))
+    rebuild = statistics.median(result["rebuilds"])
+    return {
+        "n": n,
+        "full": result["full"],
+        "rebuild": rebuild,
+        "ratio": rebuild / result["full"],
+        "differing": differing,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--real", action="store_true", help="ook de echte inhoud meten")
+    parser.add_argument("--serve", action="store_true", help="herbouw na één bewerking in `mkdocs serve --dirty`")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wijkengids-bench-") as tmp:
         work = Path(tmp)
+        if args.serve:
+            print(
+                "| items | volledige build | herbouw na één bewerking | verhouding | pagina's anders dan schone build |"
+            )
+            print("|---:|---:|---:|---:|---:|")
+            for n in args.sizes:
+                r = bench_serve(n, args.runs, work)
+                differing = r["differing"]
+                shown = f"{len(differing)}" + (f" ({', '.join(differing[:5])})" if differing else "")
+                print(
+                    f"| {r['n']} | {r['full']:.1f} s | {r['rebuild']:.2f} s | {r['ratio']:.2f} | {shown} |", flush=True
+                )
+            return
         print(
             "| items | plain Material | met plugin | verhouding | geheugen plain | geheugen plugin "
             "| verhouding | check |"

@@ -349,3 +349,14 @@ def test_interventies_index_has_the_zoeker_data_in_table_order(explore_site: Fix
     assert rows[2]["plaats"] == ["Landelijk"]
     assert 'id="wg-zoeker" hidden data-search-exclude' in html  # without JavaScript: the full table, no dead form
     assert '<option value="burgerschap">Burgerschap</option>' in html
+
+
+def test_a_layout_memo_gives_the_same_map_and_follows_a_changed_graph(explore_site: FixtureSite):
+    graph = _build(explore_site).graph.undirected()
+    memo: dict = {}
+    assert layout(graph, memo) == layout(graph) and len(memo) == 1
+    assert layout(graph, memo) == layout(graph)  # found again
+    changed = graph.copy()
+    changed.add_edge("focus", "een-nieuw-item", rels={"link"})
+    assert layout(changed, memo) == layout(changed) != layout(graph)
+    assert len(memo) == 1  # only the latest layout is kept

@@ -98,3 +98,22 @@ def test_collections_skip_private_files_and_read_every_kind(tmp_path: Path):
     items, problems = load_items(tmp_path)
     assert [i.path for i in items] == ["lessons/kies.md"]
     assert problems == []
+
+
+def test_a_parse_memo_reuses_unchanged_files_and_forgets_gone_ones(site):
+    """`mkdocs serve` keeps parse results by content hash: an edit is parsed again, the rest not."""
+    memo: dict = {}
+    first, _ = load_items(site.root, memo=memo)
+    assert len(memo) == len(first)
+    edited = "lessons/kies-wat-doorgaat.md"
+    site.write(edited, site.read(edited).replace("\n---\n", "\n---\nEen nieuwe eerste zin.\n", 1))
+    site.remove("lessons/zie-signalen-vroeg.md")
+    second, _ = load_items(site.root, memo=memo)
+    before = {i.path: i for i in first}
+    after = {i.path: i for i in second}
+    assert "Een nieuwe eerste zin." in after[edited].body and after[edited] is not before[edited]
+    unchanged = [p for p in after if p != edited]
+    assert unchanged and all(after[p] is before[p] for p in unchanged)  # the very same objects
+    assert len(memo) == len(second) and "lessons/zie-signalen-vroeg.md" not in {k[0] for k in memo}
+    fresh, _ = load_items(site.root)
+    assert fresh == second

@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from markdown.extensions.toc import slugify
 
-from .graph import KnowledgeGraph, layout
+from .graph import KnowledgeGraph, LayoutMemo, layout
 from .leeswijzer import Leeswijzer, stap_uri
 from .model import KIND_ORDER, Corpus, Item, ItemId, Kind, Stap, Term
 
@@ -219,7 +219,7 @@ def _thema_order(corpus: Corpus) -> tuple[Item, ...]:
     return tuple(sorted(themas, key=lambda t: (t.nummer is None, t.nummer or 0, t.titel.casefold())))
 
 
-def kaart(corpus: Corpus, graph: KnowledgeGraph) -> Kaart:
+def kaart(corpus: Corpus, graph: KnowledgeGraph, layouts: LayoutMemo | None = None) -> Kaart:
     """The map: items, stappen, signalen and plaatsen (gemeenten) with the relations between them;
     bronnen are left out (every item cites a few; they would pull the map into one knot), and so is
     a node without any relation (a signal no page names yet).
@@ -232,7 +232,7 @@ def kaart(corpus: Corpus, graph: KnowledgeGraph) -> Kaart:
     wanted = [n for n in simple if graph.node_type(n) != "plaats" or is_place(str(simple.nodes[n].get("label", "")))]
     simple = simple.subgraph(wanted).copy()
     simple.remove_nodes_from([n for n in list(simple) if simple.degree(n) == 0])  # a signal no page names
-    positions = layout(simple)
+    positions = layout(simple, layouts)
     vocab = corpus.vocabulary
     own_themas: dict[str, tuple[str, ...]] = {}
     own_stappen: dict[str, tuple[int, ...]] = {}

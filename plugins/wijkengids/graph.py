@@ -8,6 +8,7 @@ the kaart (computed here once per build, so the browser only draws), and the exp
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import zlib
@@ -156,13 +157,25 @@ LAYOUT_SQUASH = 92  # percentile beyond which outliers (places with one interven
 LAYOUT_CORE = 400
 
 
-def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+# Layouts by a hash of the weighted graph they were computed for (see `layout`'s memo).
+LayoutMemo = dict[str, dict[str, tuple[float, float]]]
+
+
+def _layout_key(weighted: nx.Graph) -> str:
+    edges = sorted((*sorted((str(u), str(v))), round(w, 6)) for u, v, w in weighted.edges(data="weight"))
+    shape = (sorted(map(str, weighted)), edges, LAYOUT_CORE, LAYOUT_ITERATIONS, LAYOUT_SEED, LAYOUT_SIZE)
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
+
+def layout(graph: nx.Graph, memo: LayoutMemo | None = None) -> dict[str, tuple[float, float]]:
     """Positions for the kaart in a LAYOUT_SIZE square: a spring layout with a fixed seed (the same
     graph always gives the same map), the five steps pinned left to right so that the map reads
     from "gevarenzone" to "op koers", and far outliers pulled in so the core gets the space.
 
     Arguments:
         graph: An undirected graph as from `KnowledgeGraph.undirected()`, edges with `rels`.
+        memo: Layouts of earlier runs (`mkdocs serve`); an edit that leaves the graph alone, such
+            as a new sentence, then costs no spring layout. Holds only the latest layout.
     """
     if not graph:
         return {}
@@ -172,6 +185,9 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         weighted.add_edge(u, v, weight=max(LAYOUT_WEIGHTS.get(r, 1.0) for r in rels) or 0.01)
     steps = sorted((n for n in graph if str(n).startswith("stap:")), key=lambda n: int(str(n)[5:]))
     pinned = {n: (-0.8 + 1.6 * i / max(1, len(steps) - 1), 0.0) for i, n in enumerate(steps)}
+    key = _layout_key(weighted) if memo is not None else ""
+    if memo is not None and key in memo:
+        return dict(memo[key])
     by_degree = sorted(weighted, key=lambda n: (n not in pinned, -weighted.degree(n), str(n)))
     # A new graph in sorted order, not `weighted.subgraph()`: a view smaller than half the graph
     # iterates its node *set*, so the seeded start positions would follow the Python hash seed.
@@ -196,7 +212,11 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         ).items()
     }
     _place_rest(weighted, by_degree[LAYOUT_CORE:], pos)
-    return _fit(_squash(pos, keep=pinned))
+    positions = _fit(_squash(pos, keep=pinned))
+    if memo is not None:
+        memo.clear()
+        memo[key] = dict(positions)
+    return positions
 
 
 def _place_rest(graph: nx.Graph, rest: list[str], pos: dict[str, tuple[float, float]]) -> None:

@@ -627,10 +627,19 @@ def collection_files(root: Path, kind: Kind) -> list[Path]:
     return sorted(p for p in folder.glob("*.md") if not p.name.startswith(("_", ".")))
 
 
-def load_items(root: Path, kinds: Iterable[Kind] = tuple(Kind)) -> tuple[list[Item], list[Diagnostic]]:
-    """Parse every collection file once."""
+# Parse results by (path, kind, sha256 of the text): items and diagnostics are frozen, so a result
+# found under its content hash is exactly what parsing again would give.
+ParseMemo = dict[tuple[str, Kind, str], tuple[Item | None, list[Diagnostic]]]
+
+
+def load_items(
+    root: Path, kinds: Iterable[Kind] = tuple(Kind), memo: ParseMemo | None = None
+) -> tuple[list[Item], list[Diagnostic]]:
+    """Parse every collection file once; with a `memo` (kept by `mkdocs serve` between rebuilds)
+    only files whose text changed are parsed again, and the memo then holds just the current files."""
     items: list[Item] = []
     diagnostics: list[Diagnostic] = []
+    current: ParseMemo = {}
     for kind in kinds:
         for path in collection_files(root, kind):
             rel = path.relative_to(root).as_posix()
@@ -639,10 +648,16 @@ def load_items(root: Path, kinds: Iterable[Kind] = tuple(Kind)) -> tuple[list[It
             if text is None:
                 continue
             digest = hashlib.sha256(text.encode()).hexdigest()
-            item, problems = parse_item(text, rel, kind, digest)
+            key = (rel, kind, digest)
+            found = memo.get(key) if memo is not None else None
+            item, problems = found if found is not None else parse_item(text, rel, kind, digest)
+            current[key] = (item, problems)
             diagnostics += problems
             if item is not None:
                 items.append(item)
+    if memo is not None:
+        memo.clear()
+        memo.update(current)
     return items, diagnostics
 
 
@@ -770,18 +785,19 @@ def load_vocabulary(data_dir: Path, root: Path) -> tuple[Vocabulary, list[Diagno
     return vocabulary, diagnostics
 
 
-def load(root: Path, data_dir: Path | None = None) -> tuple[Corpus, list[Diagnostic]]:
+def load(root: Path, data_dir: Path | None = None, memo: ParseMemo | None = None) -> tuple[Corpus, list[Diagnostic]]:
     """Load the vocabulary and every collection under `root`.
 
     Arguments:
         root: The project root (holding lessons/, bestanddelen/, themas/, interventies/).
         data_dir: Folder of the vocabulary files; `root / "data"` by default.
+        memo: Parse results of an earlier run by content hash (see `load_items`).
 
     Returns:
         The corpus and the problems found while reading.
     """
     vocabulary, diagnostics = load_vocabulary(data_dir or root / "data", root)
-    items, problems = load_items(root)
+    items, problems = load_items(root, memo=memo)
     return Corpus.of(items, vocabulary), diagnostics + problems
 
 

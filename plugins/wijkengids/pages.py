@@ -14,7 +14,7 @@ from functools import cache
 import jinja2
 
 from . import explore
-from .graph import KnowledgeGraph
+from .graph import KnowledgeGraph, LayoutMemo
 from .leeswijzer import Leeswijzer, StapRoute, stap_uri, werkblad_uri
 from .model import Corpus, Item, Kind
 
@@ -125,11 +125,13 @@ def generate(corpus: Corpus, leeswijzer: Leeswijzer, existing: Collection[str]) 
     return pages
 
 
-def explore_pages(corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer) -> dict[str, str]:
+def explore_pages(
+    corpus: Corpus, graph: KnowledgeGraph, leeswijzer: Leeswijzer, layouts: LayoutMemo | None = None
+) -> dict[str, str]:
     """The pages to explore the guide: kaart, matrix (with a page per filled cell), plaatsen and
     wijkscan, keyed by source URI. Their data comes from `explore`; centrality once per build."""
     pages: dict[str, str] = {}
-    kaart = explore.kaart(corpus, graph)
+    kaart = explore.kaart(corpus, graph, layouts)
     pages[explore.KAART_URI] = render("kaart.md.j2", explore.KAART_URI, kaart=kaart, data=kaart.data())
     matrix = explore.matrix(corpus, leeswijzer)
     pages[explore.MATRIX_URI] = render("matrix.md.j2", explore.MATRIX_URI, matrix=matrix)

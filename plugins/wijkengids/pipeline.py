@@ -13,10 +13,10 @@ from types import MappingProxyType
 
 from .diagnostics import Diagnostic, Severity, with_severities
 from .explore import WIJKSCAN_URI
-from .graph import KnowledgeGraph, build_graph
+from .graph import KnowledgeGraph, LayoutMemo, build_graph
 from .leeswijzer import Leeswijzer, route
 from .links import LinkTarget, find_links
-from .loader import load, read_text, split_frontmatter
+from .loader import ParseMemo, load, read_text, split_frontmatter
 from .model import Corpus, Item
 from .pages import LEESWIJZER_URI, explore_pages, generate
 from .panels import Group, PagePanel, Ref, build_panels, flow_for
@@ -39,6 +39,15 @@ from .validate import check_links, validate
 log = logging.getLogger("wijkengids")
 
 
+@dataclass
+class Memo:
+    """What `mkdocs serve` keeps between rebuilds: results found only under a hash of their inputs,
+    so an edited input can never meet a stale result."""
+
+    parsed: ParseMemo = field(default_factory=dict)
+    layouts: LayoutMemo = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What a build needs to know, independent of the site generator.
@@ -54,6 +63,7 @@ class Settings:
             `wijkengids check` needs only the diagnostics and skips it.
         subset: Publish only part of the guide (`thema:<id>` or `stap:<n>`, see `subset`), for a
             werkatelier bundle; None publishes everything.
+        memo: Results of the previous run to reuse where the inputs are unchanged (serve only).
     """
 
     root: Path
@@ -64,6 +74,7 @@ class Settings:
     cache_dir: Path | None = None
     render: bool = True
     subset: str | None = None
+    memo: Memo | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +158,8 @@ def run(settings: Settings) -> Build:
     """
     root = settings.root
     with _timed("load"):
-        corpus, diagnostics = load(root, settings.data_dir)
+        memo = settings.memo
+        corpus, diagnostics = load(root, settings.data_dir, memo.parsed if memo else None)
     with _timed("validate"):
         diagnostics += validate(corpus)
         existing = docs_pages(settings.docs_dir) if settings.docs_dir else {}
@@ -183,7 +195,7 @@ def run(settings: Settings) -> Build:
         with _timed("pages"):
             if shown is corpus:
                 pages = generate(corpus, leeswijzer, existing.keys())
-                pages.update(explore_pages(corpus, graph, leeswijzer))
+                pages.update(explore_pages(corpus, graph, leeswijzer, memo.layouts if memo else None))
             else:  # overviews list only what the bundle holds, so they never link out of it
                 shown_graph, shown_route = build_graph(shown), route(shown)
                 pages = generate(shown, shown_route, existing.keys())

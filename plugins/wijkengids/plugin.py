@@ -61,6 +61,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
         # `serve --dirty` only: the content key each page was last rendered with, and nothing else.
         self.render_cache: render_cache.RenderCache | None = None
+        # `serve` only: parse results and the kaart layout, found again only under their content hash.
+        self.memo: pipeline.Memo | None = None
         self.search_entries: dict[str, list[dict[str, Any]]] = {}  # per page, of this rebuild
         self.search_seen = 0
 
@@ -68,10 +70,12 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         # Defining on_startup keeps this object across `serve` rebuilds: on_config resets the rest.
         self.serving = command == "serve"
         self.render_cache = render_cache.RenderCache() if self.serving and dirty else None
+        self.memo = pipeline.Memo() if self.serving else None
 
     def on_shutdown(self) -> None:
         self.serving = False
         self.render_cache = None
+        self.memo = None
 
     def on_build_error(self, *, error: Exception) -> None:
         # Pages of a failed rebuild may be half new: render everything next time.
@@ -79,7 +83,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             self.render_cache.pages.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.build, self.files = None, None  # nothing but the render cache survives between rebuilds
+        self.build, self.files = None, None  # nothing but the render cache and memo survive rebuilds
         self.search_entries, self.search_seen = {}, 0
         if not self.config.enabled:
             return config
@@ -113,6 +117,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
                 self.config.validation,
                 similarity=False,
                 subset=self.config.subset,
+                memo=self.memo,
             )
         )
         report(self.build)
