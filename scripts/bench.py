@@ -140,7 +140,8 @@ cfg.plugins.on_startup(command="serve", dirty=True)
 start = time.perf_counter()
 build(cfg, dirty=True)
 full = time.perf_counter() - start
-lesson = sorted((project / "lessons").glob("*.md"))[len(list((project / "lessons").glob("*.md"))) // 2]
+lessons = sorted((project / "lessons").glob("*.md"))
+lesson = lessons[len(lessons) // 2]
 rebuilds = []
 for run in range(runs):
     text = lesson.read_text(encoding="utf-8")

@@ -23,7 +23,6 @@ CLEAN_PREVIEW = """
 import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.config import load_config
 config = load_config(sys.argv[1], site_dir=sys.argv[2])
 config.plugins.on_startup(command="serve", dirty=False)
 build(config)

@@ -191,14 +191,10 @@ def layout(graph: nx.Graph, memo: LayoutMemo | None = None) -> dict[str, tuple[f
     by_degree = sorted(weighted, key=lambda n: (n not in pinned, -weighted.degree(n), str(n)))
     # A new graph in sorted order, not `weighted.subgraph()`: a view smaller than half the graph
     # iterates its node *set*, so the seeded start positions would follow the Python hash seed.
+    # (Edge order does not matter: spring_layout reads the adjacency matrix in node order.)
     core = nx.Graph()
     core.add_nodes_from(sorted(by_degree[:LAYOUT_CORE], key=str))
-    core.add_edges_from(
-        sorted(
-            ((u, v, d) for u, v, d in weighted.edges(data=True) if u in core and v in core),
-            key=lambda e: (str(e[0]), str(e[1])),
-        )
-    )
+    core.add_edges_from(weighted.subgraph(core).edges(data=True))
     pos = {
         n: (float(x), float(y))
         for n, (x, y) in nx.spring_layout(

@@ -156,9 +156,8 @@ def run(settings: Settings) -> Build:
     Returns:
         The Build: corpus, diagnostics (severities applied), graph, leeswijzer, generated pages and panels.
     """
-    root = settings.root
+    root, memo = settings.root, settings.memo
     with _timed("load"):
-        memo = settings.memo
         corpus, diagnostics = load(root, settings.data_dir, memo.parsed if memo else None)
     with _timed("validate"):
         diagnostics += validate(corpus)
