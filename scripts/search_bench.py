@@ -84,7 +84,7 @@ def read_questions(path: Path, known: set[str]) -> list[Question]:
     return questions
 
 
-def report(name: str, outcomes: Sequence[Outcome], seconds: float) -> dict[str, object]:
+def report(name: str, outcomes: Sequence[Outcome], seconds: float, detail: bool = False) -> dict[str, object]:
     n = len(outcomes)
     recall = sum(o.recall for o in outcomes) / n
     mrr = sum(o.rr for o in outcomes) / n
@@ -105,6 +105,16 @@ def report(name: str, outcomes: Sequence[Outcome], seconds: float) -> dict[str, 
             print(
                 f"    - {o.question.vraag!r} ({o.question.soort}): {where}; bovenaan: {', '.join(o.ranked[:3]) or '—'}"
             )
+    if detail:
+        partial = [o for o in outcomes if o.hit and o.recall < 1]
+        print(f"  onvolledig ({len(partial)}): antwoorden buiten de eerste {K}, met hun plaats")
+        for o in partial:
+            lost = [
+                f"{a} ({o.ranked.index(a) + 1 if a in o.ranked else '—'})"
+                for a in o.question.antwoorden
+                if a not in o.ranked[:K]
+            ]
+            print(f"    - {o.question.vraag!r} {o.recall:.2f}: {', '.join(lost)}; bovenaan: {', '.join(o.ranked[:K])}")
     return {
         "engine": name,
         "recall@5": round(recall, 3),
@@ -195,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="only `wijkengids zoek`")
     parser.add_argument("--site", type=Path, help="an already built site (skips the build)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--detail", action="store_true", help="also list answers outside the first five")
     args = parser.parse_args(argv)
     root = args.root.resolve()
 
@@ -206,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     search = whoosh_engine(root)
     outcomes = [Outcome(q, tuple(search(q.vraag))) for q in questions]
-    figures.append(report("wijkengids zoek", outcomes, time.perf_counter() - start))
+    figures.append(report("wijkengids zoek", outcomes, time.perf_counter() - start, args.detail))
 
     if not args.no_browser:
         start = time.perf_counter()
@@ -219,7 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             with static_server(site) as base:
                 ranked = browser_results(base, [q.vraag for q in questions])
         outcomes = [Outcome(q, tuple(r)) for q, r in zip(questions, ranked, strict=True)]
-        figures.append(report(f"browser (Material, build {built:.0f} s)", outcomes, time.perf_counter() - start))
+        figures.append(
+            report(f"browser (Material, build {built:.0f} s)", outcomes, time.perf_counter() - start, args.detail)
+        )
 
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -11,6 +11,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from wijkengids.browser_search import MODEL_FILE
+
 from .conftest import FixtureSite
 
 LESSON = "lessons/kies-wat-doorgaat.md"
@@ -63,8 +65,8 @@ class Preview:
 
 
 def outputs(site_dir: Path) -> dict[str, bytes]:
-    """Every page and the search index, by path."""
-    files = [*site_dir.rglob("*.html"), site_dir / "search" / "search_index.json"]
+    """Every page, Material's search index and the browser search's model, by path."""
+    files = [*site_dir.rglob("*.html"), site_dir / "search" / "search_index.json", site_dir / MODEL_FILE]
     return {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in sorted(files)}
 
 

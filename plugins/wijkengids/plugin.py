@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import pipeline, render_cache, sanitize
+from . import browser_search, pipeline, render_cache, sanitize
 from .config import WijkengidsConfig
 from .diagnostics import Severity
 from .links import WikiLinkExtension
@@ -34,6 +35,9 @@ SCRIPTS = ("assets/wijkengids/kaart.js", "assets/wijkengids/wijkscan.js", "asset
 WORKER_SHIM = "assets/vendor/iframe-worker/shim.js"
 VENDORED = (WORKER_SHIM, "assets/vendor/iframe-worker/frame.js", "assets/vendor/iframe-worker/LICENSE")
 SEARCH_PLUGINS = ("material/search", "search")
+# The browser search ranks with the wijkengids's own model in its own worker (see browser_search).
+SEARCH_WORKER = "assets/wijkengids/zoekwerker.js"
+MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
 
 
 class KeyedFile(File):
@@ -169,8 +173,20 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
 
     @event_priority(-100)  # after the search plugin wrote its (partial) index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.render_cache is None or self.files is None:
+        if self.render_cache is not None and self.files is not None:
+            self._complete_dirty_build(config)
+        search = _search_plugin(config)
+        if self.build is None or self.files is None or search is None:
             return
+        location_of = {f.src_uri: f.url for f in self.files.documentation_pages()}
+        model = browser_search.site_script(
+            self.build.corpus, self.build.synonyms, search.search_index.entries, location_of, self.build.pages
+        )
+        write_file(model.encode("utf-8"), os.path.join(config.site_dir, browser_search.MODEL_FILE))
+
+    def _complete_dirty_build(self, config: MkDocsConfig) -> None:
+        """`serve --dirty`: drop pages of deleted items, and write the search index of every page."""
+        assert self.render_cache is not None and self.files is not None
         pages = self.files.documentation_pages()
         for gone in self.render_cache.gone(f.src_uri for f in pages):
             if os.path.isfile(gone.dest_path):
@@ -193,6 +209,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.files = files  # the final file list, for page-relative URLs in the panels
         env.filters["wg_csp"] = sanitize.content_security_policy  # theme/partials/wg-csp.html
+        env.filters["wg_search_worker"] = lambda block: MATERIAL_WORKER.sub(SEARCH_WORKER, block)  # main.html
         return env
 
     def _root(self, config: MkDocsConfig) -> Path:
@@ -221,7 +238,7 @@ def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> File
         files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
     for uri, markdown in build.pages.items():
         _replace(files, KeyedFile.generated(config, uri, content=markdown))
-    for asset in (*ASSETS, *SCRIPTS, *VENDORED):
+    for asset in (*ASSETS, *SCRIPTS, SEARCH_WORKER, *VENDORED):
         _replace(files, File.generated(config, asset, abs_src_path=str(THEME_DIR / asset)))
     return files
 
