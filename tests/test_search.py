@@ -1,5 +1,5 @@
 """Search: the Dutch analyzer, synonyms, the cached Whoosh index, `wijkengids zoek`, the browser
-search extras and the duplicate warning, on copies of the fixture tree."""
+search's model and the duplicate warning, on copies of the fixture tree."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from wijkengids import pipeline
+from wijkengids.browser_search import MODEL_FILE
 from wijkengids.cli import main, settings_for
 from wijkengids.loader import load
 from wijkengids.search import (
@@ -328,26 +329,57 @@ def test_similarity_can_be_switched_off(tmp_path: Path):
 
 
 # ---------------------------------------------------------------------------------------------
-# What Material's search gets
+# The browser search's model (assets/wijkengids/zoekdata.js)
 
 
-def test_item_pages_carry_search_text_and_boost(tmp_path: Path):
+def _model(site: FixtureSite) -> dict:
+    text = (site.site_dir / MODEL_FILE).read_text(encoding="utf-8")
+    prefix = "self.wijkengidsZoekdata = "
+    assert text.startswith(prefix) and text.rstrip().endswith(";")
+    return json.loads(text[len(prefix) :].rstrip().rstrip(";"))
+
+
+def test_site_ships_the_model_and_points_material_at_its_worker(tmp_path: Path):
+    site = FixtureSite(_tree(tmp_path))
+    site.build(strict=True)
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', site.html(""), re.S)
+    assert config and json.loads(config.group(1))["search"].endswith("assets/wijkengids/zoekwerker.js")
+    assert (site.site_dir / "assets" / "wijkengids" / "zoekwerker.js").is_file()
+
+    model = _model(site)
+    docs = model["docs"]
+    assert len(docs) == len(model["lengths"]) == len(model["boosts"]) == len(model["teasers"])
+    assert model["fields"] == ["titel", "samenvatting", "plaats", "trefwoorden", "body"]
+    leeuwarden = docs.index("interventies/frontlijnteams-leeuwarden/")
+    assert model["teasers"][leeuwarden] == "Professionals met mandaat gaan achter de voordeur aan de slag."
+
+    def fields_of(term: str, doc: int) -> set[str]:
+        postings = model["terms"].get(term, [])
+        return {model["fields"][postings[i + 1]] for i in range(0, len(postings), 3) if postings[i] == doc}
+
+    assert fields_of("heechterp", leeuwarden) == {"plaats"}  # the wijk, from the frontmatter
+    assert "titel" in fields_of("frontlijnteam", leeuwarden)  # stemmed: Frontlijnteams
+    # Word forms and compounds are resolved at build time: the worker only looks words up.
+    assert model["forms"]["bewoners"] == ["bewoner"]
+    assert model["forms"]["bewonersparticipatie"][0] == "bewonersparticipatie"
+    assert {"bewoner", "participatie"} <= set(model["forms"]["bewonersparticipatie"])
+    assert ["mpg"] in next(g for g in model["synonyms"] if ["multiprobleemgezin"] in g)
+    # Hand-written and generated pages are in the model too; overviews weigh less, hubs more.
+    lesson = model["boosts"][docs.index("lessen/kies-wat-doorgaat/")]
+    assert model["boosts"][docs.index("lessen/")] < lesson
+    assert model["boosts"][docs.index("bestanddelen/focus/")] > lesson
+    assert "" in docs  # the home page
+
+
+def test_model_follows_an_edit_and_a_new_synonym(tmp_path: Path):
     root = _tree(tmp_path)
     site = FixtureSite(root)
     site.build(strict=True)
-    html = site.html("interventies/frontlijnteams-leeuwarden/")
-    hidden = re.search(r'<div class="wg-zoektekst" hidden>(.*?)</div>', html, re.S)
-    assert hidden, "no hidden search text"
-    assert "Professionals met mandaat gaan achter de voordeur aan de slag." in hidden.group(1)
-    assert "Leeuwarden Heechterp-Schieringen" in hidden.group(1)
-    assert "MPG" in hidden.group(1)  # its signal says Multiprobleemgezinnen; MPG is added
-    assert "multiprobleemgezin" not in hidden.group(1)  # the same stem is on the page already
-    assert "wijkagent" not in hidden.group(1)  # no politie on this page
-
-    index = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    boosts = {d["location"]: d.get("boost") for d in index["docs"]}
-    assert boosts["bestanddelen/focus/"] == 2.0
-    assert boosts["themas/burgerschap/"] == 2.0
-    assert boosts["lessen/kies-wat-doorgaat/"] is None
-    page = next(d for d in index["docs"] if d["location"] == "interventies/frontlijnteams-leeuwarden/")
-    assert "Heechterp" in page["text"] and "MPG" in page["text"]
+    assert "buurtpreventie" not in _model(site)["terms"]
+    lesson = root / "lessons" / "laat-bewoners-echt-meedoen.md"
+    lesson.write_text(lesson.read_text("utf-8").replace("Begin bij de straat.", "Begin met buurtpreventie."), "utf-8")
+    (root / "data" / "synoniemen.yml").write_text(SYNONYMS + "- termen: [buurtpreventie, buurtwacht]\n", "utf-8")
+    site.build(strict=True)
+    model = _model(site)
+    assert model["docs"][model["terms"]["buurtpreventie"][0]] == "lessen/laat-bewoners-echt-meedoen/"
+    assert [["buurtpreventie"], ["buurtwacht"]] in model["synonyms"]

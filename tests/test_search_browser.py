@@ -1,6 +1,7 @@
-"""Material's search in a real browser, on a fixture site built with the project's own search
-settings: titles, samenvatting, places and synonyms are found, word forms match and Dutch stop
-words do not drown a question."""
+"""The search box in a real browser, on a fixture site built with the project's own search
+settings: Material's box and result list, ranked by the wijkengids's worker (zoekwerker.js) with
+the model of browser_search.py. Titles, samenvatting, places and synonyms are found, word forms and
+compounds match both ways, matches are marked, and Dutch stop words do not drown a question."""
 
 from __future__ import annotations
 
@@ -61,6 +62,43 @@ Demografische cijfers over vergrijzing en krimp laten zien welke voorzieningen n
 """
 
 
+SAMEN = """\
+---
+titel: Samen plannen maken
+samenvatting: Over de participatie van bewoners bij de plannen voor hun plein.
+stappen: [3]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.4 Burgerparticipatie"
+---
+
+## Wat we zagen
+
+Het plein werd beter toen de participatie van bewoners vroeg begon.
+"""
+
+AVONDEN = """\
+---
+titel: Vergader minder
+samenvatting: Avondvergaderingen trekken steeds dezelfde mensen.
+stappen: [3]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.4 Burgerparticipatie"
+---
+
+## Wat we zagen
+
+Bewonersparticipatie via de avondvergadering bereikt een kleine groep.
+"""
+
+
 def _search_block() -> str:
     """The `- search:` entry of the project's mkdocs.yml, as written there."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -90,6 +128,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "data" / "synoniemen.yml").write_text(SYNONYMS, encoding="utf-8")
     (root / "lessons" / "praat-op-straat.md").write_text(STRAAT, encoding="utf-8")
     (root / "lessons" / "demografie-verandert-de-vraag.md").write_text(DEMOGRAFIE, encoding="utf-8")
+    (root / "lessons" / "samen-plannen-maken.md").write_text(SAMEN, encoding="utf-8")
+    (root / "lessons" / "vergader-minder.md").write_text(AVONDEN, encoding="utf-8")
     site = FixtureSite(root)
     site.build(strict=True)
 
@@ -98,30 +138,34 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def search(served: str):
+def browser_page(served: str):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(HEADLESS_ARGS))
         page = browser.new_page()
         page.set_default_timeout(10_000)
         page.goto(served)
-
-        def run(query: str) -> list[str]:
-            page.click("input.md-search__input")
-            page.fill("input.md-search__input", "")
-            page.wait_for_function("() => /Typ om/.test(document.querySelector('.md-search-result__meta').textContent)")
-            page.keyboard.type(query)
-            page.wait_for_function(
-                "() => !/Typ om/.test(document.querySelector('.md-search-result__meta').textContent)"
-            )
-            page.wait_for_timeout(300)  # Material renders results in steps
-            hrefs = page.eval_on_selector_all(
-                ".md-search-result__item > .md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
-            )
-            return list(dict.fromkeys(re.sub(r"^https?://[^/]+/|[?#].*$", "", h) for h in hrefs))
-
-        yield run
+        yield page
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def search(browser_page):
+    page = browser_page
+
+    def run(query: str) -> list[str]:
+        page.click("input.md-search__input")
+        page.fill("input.md-search__input", "")
+        page.wait_for_function("() => /Typ om/.test(document.querySelector('.md-search-result__meta').textContent)")
+        page.keyboard.type(query)
+        page.wait_for_function("() => !/Typ om/.test(document.querySelector('.md-search-result__meta').textContent)")
+        page.wait_for_timeout(300)  # Material renders results in steps
+        hrefs = page.eval_on_selector_all(
+            ".md-search-result__item > .md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
+        )
+        return list(dict.fromkeys(re.sub(r"^https?://[^/]+/|[?#].*$", "", h) for h in hrefs))
+
+    yield run
 
 
 pytestmark = pytest.mark.browser
@@ -155,3 +199,27 @@ def test_stop_words_do_not_match_as_prefixes(search):
     question = search("wat is de vergrijzing")
     assert "lessen/demografie-verandert-de-vraag/" in question[:3]
     assert set(question) == set(search("vergrijzing"))  # the stop words add no page
+
+
+def test_compounds_match_both_ways(search):
+    # One page writes "participatie van bewoners", the other "bewonersparticipatie".
+    for query in ("bewonersparticipatie", "participatie van bewoners"):
+        found = search(query)
+        assert {"lessen/samen-plannen-maken/", "lessen/vergader-minder/"} <= set(found[:4]), query
+    assert "lessen/vergader-minder/" not in search("plein")  # the test can fail
+
+
+def test_an_unfinished_word_finds_what_it_begins(search):
+    assert "interventies/frontlijnteams-leeuwarden/" in search("Heecht")[:3]
+
+
+def test_results_mark_the_matched_words_and_a_synonym_is_not_missing(search, browser_page):
+    search("MPG")
+    item = browser_page.locator(".md-search-result__item", has_text="Frontlijnteams").first
+    assert item.count() == 1  # found through its signal Multiprobleemgezinnen
+    assert item.locator(".md-search-result__terms").count() == 0  # so no "Ontbreekt: mpg"
+    search("MPG bestaatniet")
+    assert "bestaatniet" in browser_page.locator(".md-search-result__terms").first.inner_text()
+    search("Frontlijnteams")
+    marked = browser_page.locator(".md-search-result__item mark").all_inner_texts()
+    assert any(m.lower().startswith("frontlijnteam") for m in marked)

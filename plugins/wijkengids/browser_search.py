@@ -27,11 +27,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from .model import Corpus
+from .model import Corpus, Kind
 from .search import (
-    BROWSER_BOOSTS,
     COMPOUND_BOOST,
     FIELD_BOOSTS,
     STOPWORDS,
@@ -46,6 +46,10 @@ from .search import (
 )
 
 MODEL_FILE = "assets/wijkengids/zoekdata.js"
+# Bestanddelen and thema's are the hubs, a little above a lesson with the same words. Length
+# normalisation already keeps a passing mention down; at 2.0 (the lunr-era value) search_bench
+# measured hubs crowding out the lessons a question asked for.
+KIND_BOOSTS: Mapping[Kind, float] = MappingProxyType({Kind.BESTANDDEEL: 1.25, Kind.THEMA: 1.25})
 MODEL_VERSION = 1
 OVERVIEW_BOOST = 0.3  # a generated overview lists titles and samenvattingen of dozens of items
 PAGE_BOOST = 0.8  # a hand-written page (kaders, toepassing) next to an item on the same subject
@@ -80,7 +84,7 @@ def item_docs(corpus: Corpus, location_of: Mapping[str, str]) -> list[SearchDoc]
     for item in _published(corpus):
         location = location_of.get(item.src_uri)
         if location is not None:  # not in this build (a subset bundle)
-            boost = BROWSER_BOOSTS.get(item.kind, 1.0)
+            boost = KIND_BOOSTS.get(item.kind, 1.0)
             docs.append(SearchDoc(location, item_fields(item, corpus), boost, item.samenvatting))
     return docs
 

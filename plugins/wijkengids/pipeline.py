@@ -23,14 +23,12 @@ from .panels import Group, PagePanel, Ref, build_panels, flow_for
 from .related import related_items
 from .search import (
     CACHE_DIR,
-    PageSearch,
     SearchIndex,
     Synonyms,
     corpus_terms,
     duplicate_diagnostics,
     load_synonyms,
     open_index,
-    page_search,
 )
 from .subset import Subset, kept_ids
 from .subset import problems as subset_problems
@@ -90,7 +88,6 @@ class Build:
     items_by_uri: Mapping[str, Item]
     synonyms: Synonyms = field(default_factory=Synonyms)
     published: frozenset[str] | None = None  # item pages of a subset bundle; None: all
-    search: Mapping[str, PageSearch] = field(default_factory=dict)
 
     def panel_for(self, src_uri: str) -> PagePanel | None:
         return self.panels.get(src_uri)
@@ -101,10 +98,6 @@ class Build:
 
     def item_for(self, src_uri: str) -> Item | None:
         return self.items_by_uri.get(src_uri)
-
-    def search_for(self, src_uri: str) -> PageSearch | None:
-        """What Material's search gets for an item page: boost meta and hidden search text."""
-        return self.search.get(src_uri)
 
     def resolve(self, item_id: str) -> LinkTarget | None:
         item = self.corpus.index.get(item_id)  # type: ignore[call-overload]
@@ -170,14 +163,13 @@ def run(settings: Settings) -> Build:
     with _timed("synonyms"):
         synonyms, problems = load_synonyms(settings.data_dir, root)
         diagnostics += problems
-    terms = corpus_terms(corpus) if settings.render or settings.similarity else {}  # shared by three stages
+    terms = corpus_terms(corpus) if settings.render or settings.similarity else {}  # shared by two stages
     if settings.similarity:
         with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}
             diagnostics += duplicate_diagnostics(corpus, skip=broken, terms=terms)
     pages: dict[str, str] = {}
     panels: dict[str, PagePanel] = {}
-    search: dict[str, PageSearch] = {}
     published: frozenset[str] | None = None
     shown = corpus  # what the generated overview pages list
     if settings.subset:
@@ -209,8 +201,6 @@ def run(settings: Settings) -> Build:
                     for r in leeswijzer.routes
                 ),
             )
-        with _timed("search"):
-            search = page_search(corpus, synonyms, terms)
     diagnostics = with_severities(diagnostics, dict(settings.severities))
     log.debug("%d items, %d diagnostics", len(corpus.items), len(diagnostics))
     return Build(
@@ -222,7 +212,6 @@ def run(settings: Settings) -> Build:
         panels=MappingProxyType(panels),
         items_by_uri=MappingProxyType({i.src_uri: i for i in corpus.items}),
         synonyms=synonyms,
-        search=MappingProxyType(search),
         published=published,
     )
 

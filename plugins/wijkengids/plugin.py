@@ -147,14 +147,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             item = self.build.item_for(page.file.src_uri)
             if item:
                 page.meta.update(sanitize.page_meta(item.titel, item.samenvatting))
-                if found := self.build.search_for(page.file.src_uri):
-                    page.meta.update(found.meta)  # e.g. Material's `search: boost`
         return markdown
-
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # Hidden text for Material's search index, which reads page.content after this hook.
-        found = self.build.search_for(page.file.src_uri) if self.build else None
-        return found.html + html if found else html
 
     @event_priority(-100)  # after the search plugin indexed the page
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

@@ -58,7 +58,6 @@ def page_keys(build: Build, shared: str, *, preview: bool) -> dict[str, str]:
             item.body,
             page_meta(item.titel, item.samenvatting),
             build.panel_for(uri),
-            build.search_for(uri),
             _link_targets(build, (link.target for link in item.links)),
         )
     for uri, markdown in build.pages.items():

@@ -10,8 +10,7 @@ A wijkmanager types a question, not a title ("schulden en armoede achter de voor
   the index and in the query, so "participatie van bewoners" finds both spellings.
 - **Synonyms** live in `data/synoniemen.yml` (groups such as MPG = multiprobleemgezin). A query
   is expanded at query time: each group matched in the question adds its other terms at a lower
-  weight (`SYNONYM_BOOST`). The browser search cannot expand queries, so each item page carries
-  the group terms its text lacks in a hidden block (see `page_search`).
+  weight (`SYNONYM_BOOST`). The browser search does the same with the model of `browser_search`.
 - **Ranking.** BM25F over the fields, each with a weight (`FIELD_BOOSTS`: the title weighs most,
   then samenvatting and place); all question words are OR-ed, so the page matching most of them
   comes first.
@@ -61,7 +60,6 @@ from whoosh.support.charset import accent_map
 from .diagnostics import Diagnostic, Severity
 from .loader import _load_list
 from .model import Corpus, Item, Kind
-from .pages import render
 
 # Bump when the analyzer, the schema or what goes into a field changes: old caches are rebuilt.
 ANALYZER_VERSION = "3"
@@ -74,10 +72,6 @@ FIELD_BOOSTS: Mapping[str, float] = MappingProxyType(
 )
 SYNONYM_BOOST = 0.6  # a synonym counts a bit less than the word the reader typed
 COMPOUND_BOOST = 0.5  # the parts of a compound count less than the compound itself
-# Material's search: a `search: boost:` per item type (bestanddelen and thema's are the hubs).
-BROWSER_BOOSTS: Mapping[Kind, float] = MappingProxyType({Kind.BESTANDDEEL: 2.0, Kind.THEMA: 2.0})
-
-MIN_MENTIONS = 2  # times a synonym group must occur in a page's body to be added for the browser
 # For editors and reviewers: `wijkengids check` warns "lijkt sterk op lessons/x.md (overeenkomst
 # 0.83)" from 0.75 up. Distinct items on the real content score at most 0.67 (an interventie and
 # the lesson drawn from it); a copied item with a new title and a reworded paragraph scores 0.82 or
@@ -594,56 +588,7 @@ def open_index(corpus: Corpus, synonyms: Synonyms, cache_dir: Path) -> SearchInd
 
 
 # ---------------------------------------------------------------------------------------------
-# Browser search: what Material's search plugin gets per item page
-
-
-@dataclass(frozen=True, slots=True)
-class PageSearch:
-    """Search extras for one item page: front matter for Material's search and a hidden block.
-
-    Attributes:
-        meta: Merged into the page's meta, e.g. `{"search": {"boost": 2.0}}`.
-        html: A hidden block put before the page's HTML, so Material's index holds the
-            samenvatting, the place and the synonyms the text lacks; readers never see it.
-    """
-
-    meta: Mapping[str, Any]
-    html: str
-
-
-def page_search(corpus: Corpus, synonyms: Synonyms, terms: ItemTerms | None = None) -> dict[str, PageSearch]:
-    """Search extras per item page, keyed by source URI.
-
-    Arguments:
-        terms: `corpus_terms(corpus)` when the caller has them already.
-    """
-    terms = terms if terms is not None else corpus_terms(corpus)
-    groups = [[(term, stems(term)) for term in group] for group in synonyms.groups]
-    result: dict[str, PageSearch] = {}
-    for item in _published(corpus):
-        fields = terms[item.path]
-        words = _Words([w for f in fields.values() for w in f])
-        key = _Words([w for name, f in fields.items() if name != "body" for w in f])
-        body = _Words(fields["body"])
-        extra: list[str] = []
-        for group in groups:
-            # Only what the page is about: a term in a key field or twice in the text. The browser
-            # ranks without length normalization, so one passing mention would weigh as much.
-            if any(key.has(tokens) for _, tokens in group) or sum(body.count(t) for _, t in group) >= MIN_MENTIONS:
-                extra += [term for term, tokens in group if not words.has(tokens)]
-        meta: dict[str, Any] = {}
-        if item.kind in BROWSER_BOOSTS:
-            meta["search"] = {"boost": BROWSER_BOOSTS[item.kind]}
-        d = item.interventie
-        html = render(
-            "zoektekst.html.j2",
-            item.src_uri,
-            samenvatting=item.samenvatting,
-            plaats=" ".join(x for x in (d.plaats, d.wijk) if x) if d else "",
-            trefwoorden=list(dict.fromkeys(extra)),
-        )
-        result[item.src_uri] = PageSearch(MappingProxyType(meta), html)
-    return result
+# Browser search: the ranking is browser_search.py's; Material still tokenizes its own index
 
 
 # Separators for Material's search (`plugins: search: separator:` in mkdocs.yml). Material appends
@@ -790,7 +735,6 @@ __all__ = [
     "ANALYZER_VERSION",
     "DUPLICATE_THRESHOLD",
     "Hit",
-    "PageSearch",
     "SearchIndex",
     "Synonyms",
     "analyzer",
@@ -798,7 +742,6 @@ __all__ = [
     "duplicate_diagnostics",
     "load_synonyms",
     "open_index",
-    "page_search",
     "similar_pairs",
     "zoek",
 ]
