@@ -110,8 +110,8 @@ def test_editing_a_body_renders_that_page_and_not_the_unrelated_ones(site: Fixtu
     assert "bestanddelen/lange-adem/index.html" not in rendered
     assert "interventies/frontlijnteams-leeuwarden/index.html" not in rendered
     assert_same_as_clean_build(site, tmp_path)
-    # The search index holds the new text too.
-    assert "buurtpreventie" in (site.site_dir / "search" / "search_index.json").read_text("utf-8")
+    # The browser search's model holds the new word too.
+    assert '"buurtpreventie":' in (site.site_dir / MODEL_FILE).read_text("utf-8")
 
 
 def test_a_new_title_reaches_every_page_that_shows_it(site: FixtureSite, preview: Preview, tmp_path):
@@ -149,6 +149,7 @@ def test_an_added_and_a_deleted_item(site: FixtureSite, preview: Preview, tmp_pa
     preview.rebuild()
     assert not (site.site_dir / "lessen" / "tel-de-lege-woningen" / "index.html").exists()
     assert "tel-de-lege-woningen" not in (site.site_dir / "search" / "search_index.json").read_text("utf-8")
+    assert "tel-de-lege-woningen" not in (site.site_dir / MODEL_FILE).read_text("utf-8")
     assert_same_as_clean_build(site, tmp_path)
 
 

@@ -339,6 +339,15 @@ def _model(site: FixtureSite) -> dict:
     return json.loads(text[len(prefix) :].rstrip().rstrip(";"))
 
 
+def _postings(model: dict, term: str) -> list[tuple[int, int, int]]:
+    """(doc, field, count) of a term, decoded from the model's [doc delta, count << 3 | field]."""
+    pairs, doc, out = model["terms"].get(term, []), 0, []
+    for delta, packed in zip(pairs[::2], pairs[1::2], strict=True):
+        doc += delta
+        out.append((doc, packed & 7, packed >> 3))
+    return out
+
+
 def test_site_ships_the_model_and_points_material_at_its_worker(tmp_path: Path):
     site = FixtureSite(_tree(tmp_path))
     site.build(strict=True)
@@ -348,14 +357,12 @@ def test_site_ships_the_model_and_points_material_at_its_worker(tmp_path: Path):
 
     model = _model(site)
     docs = model["docs"]
-    assert len(docs) == len(model["lengths"]) == len(model["boosts"]) == len(model["teasers"])
+    assert len(docs) == len(model["lengths"]) == len(model["boosts"])
     assert model["fields"] == ["titel", "samenvatting", "plaats", "trefwoorden", "body"]
     leeuwarden = docs.index("interventies/frontlijnteams-leeuwarden/")
-    assert model["teasers"][leeuwarden] == "Professionals met mandaat gaan achter de voordeur aan de slag."
 
     def fields_of(term: str, doc: int) -> set[str]:
-        postings = model["terms"].get(term, [])
-        return {model["fields"][postings[i + 1]] for i in range(0, len(postings), 3) if postings[i] == doc}
+        return {model["fields"][f] for d, f, _ in _postings(model, term) if d == doc}
 
     assert fields_of("heechterp", leeuwarden) == {"plaats"}  # the wijk, from the frontmatter
     assert "titel" in fields_of("frontlijnteam", leeuwarden)  # stemmed: Frontlijnteams
@@ -371,6 +378,21 @@ def test_site_ships_the_model_and_points_material_at_its_worker(tmp_path: Path):
     assert "" in docs  # the home page
 
 
+def test_materials_index_keeps_one_short_entry_per_page(tmp_path: Path):
+    site = FixtureSite(_tree(tmp_path))
+    site.build(strict=True)
+    index = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [d["location"] for d in index["docs"]]
+    assert locations and not any("#" in loc for loc in locations)  # the worker ranks pages, not sections
+    assert set(locations) == set(_model(site)["docs"])
+    shown = {d["location"]: d for d in index["docs"]}
+    leeuwarden = shown["interventies/frontlijnteams-leeuwarden/"]
+    assert leeuwarden["title"] == "Frontlijnteams in Leeuwarden"
+    assert leeuwarden["text"] == "Professionals met mandaat gaan achter de voordeur aan de slag."
+    assert all(len(d["text"]) <= 330 for d in index["docs"])
+    assert index["config"]["lang"] == ["nl"]
+
+
 def test_model_follows_an_edit_and_a_new_synonym(tmp_path: Path):
     root = _tree(tmp_path)
     site = FixtureSite(root)
@@ -381,5 +403,7 @@ def test_model_follows_an_edit_and_a_new_synonym(tmp_path: Path):
     (root / "data" / "synoniemen.yml").write_text(SYNONYMS + "- termen: [buurtpreventie, buurtwacht]\n", "utf-8")
     site.build(strict=True)
     model = _model(site)
-    assert model["docs"][model["terms"]["buurtpreventie"][0]] == "lessen/laat-bewoners-echt-meedoen/"
+    assert [model["docs"][d] for d, _, _ in _postings(model, "buurtpreventie")] == [
+        "lessen/laat-bewoners-echt-meedoen/"
+    ]
     assert [["buurtpreventie"], ["buurtwacht"]] in model["synonyms"]

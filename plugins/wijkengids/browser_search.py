@@ -53,6 +53,7 @@ KIND_BOOSTS: Mapping[Kind, float] = MappingProxyType({Kind.BESTANDDEEL: 1.25, Ki
 MODEL_VERSION = 1
 OVERVIEW_BOOST = 0.3  # a generated overview lists titles and samenvattingen of dozens of items
 PAGE_BOOST = 0.8  # a hand-written page (kaders, toepassing) next to an item on the same subject
+TEASER_CHARS = 320  # of a page's text under its title in the results
 # Whoosh's BM25F defaults, so both engines weigh term frequency and page length alike.
 K1, B = 1.2, 0.75
 
@@ -68,14 +69,11 @@ class SearchDoc:
         location: The page's location in Material's search index, e.g. `lessen/kies-wat-doorgaat/`.
         fields: Text per field of `FIELD_BOOSTS` (missing fields are empty).
         boost: Multiplies the page's score.
-        teaser: Plain text shown under the title in the results (an item's samenvatting); None
-            shows the start of Material's own text for the page.
     """
 
     location: str
     fields: Mapping[str, str]
     boost: float = 1.0
-    teaser: str | None = None
 
 
 def item_docs(corpus: Corpus, location_of: Mapping[str, str]) -> list[SearchDoc]:
@@ -85,7 +83,7 @@ def item_docs(corpus: Corpus, location_of: Mapping[str, str]) -> list[SearchDoc]
         location = location_of.get(item.src_uri)
         if location is not None:  # not in this build (a subset bundle)
             boost = KIND_BOOSTS.get(item.kind, 1.0)
-            docs.append(SearchDoc(location, item_fields(item, corpus), boost, item.samenvatting))
+            docs.append(SearchDoc(location, item_fields(item, corpus), boost))
     return docs
 
 
@@ -131,11 +129,13 @@ def _words(text: str) -> list[str]:
 def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
     """The ranking model as JSON-ready data.
 
-    `terms` maps each analyzed term to a flat list `[doc, field, count, doc, field, count, …]`;
-    `lengths` holds each document's number of terms per field; `forms` maps a folded word to its
-    analysis `[stem, *stems of its compound parts]` wherever that is not just the word itself.
+    `terms` maps each analyzed term to its postings, in document order, as pairs
+    `[doc - previous doc, count * 8 + field]` (small numbers keep the file small); `lengths` holds
+    each document's number of terms per field; `forms` maps a folded word to its analysis
+    `[stem, *stems of its compound parts]` wherever that is not just the word itself.
     """
     fields = list(FIELD_BOOSTS)
+    assert len(fields) <= 1 << FIELD_BITS
     splitter = CompoundSplitFilter(vocabulary_words(t for d in docs for t in d.fields.values()))
     analysis: dict[str, list[str]] = {}
 
@@ -145,7 +145,7 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
             found = analysis[word] = list(dict.fromkeys([stem(word), *(stem(p) for p in splitter.parts(word))]))
         return found
 
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, list[tuple[int, int, int]]] = {}
     lengths = []
     for n, doc in enumerate(docs):
         sizes = []
@@ -155,7 +155,7 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
                 counts.update(analyze(word))
             sizes.append(sum(counts.values()))
             for term, count in sorted(counts.items()):
-                postings.setdefault(term, []).extend((n, f, count))
+                postings.setdefault(term, []).append((n, f, count))
         lengths.append(sizes)
     groups = []
     for group in synonyms.groups:
@@ -172,13 +172,24 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
         "compoundBoost": COMPOUND_BOOST,
         "docs": [d.location for d in docs],
         "boosts": [d.boost for d in docs],
-        "teasers": [d.teaser for d in docs],
         "lengths": lengths,
-        "terms": dict(sorted(postings.items())),
+        "terms": {term: _encoded(postings[term]) for term in sorted(postings)},
         "forms": {w: a for w, a in sorted(analysis.items()) if a != [w]},
         "stopwords": sorted(STOPWORDS),
         "synonyms": [g for g in groups if sum(1 for t in g if t) > 1],
     }
+
+
+FIELD_BITS = 3  # a count and a field share one number: count << 3 | field (at most 8 fields)
+
+
+def _encoded(postings: Sequence[tuple[int, int, int]]) -> list[int]:
+    flat: list[int] = []
+    previous = 0
+    for doc, field_index, count in postings:  # already in document order
+        flat += (doc - previous, count << FIELD_BITS | field_index)
+        previous = doc
+    return flat
 
 
 def script(data: Mapping[str, Any]) -> str:
@@ -187,24 +198,49 @@ def script(data: Mapping[str, Any]) -> str:
     return f"self.wijkengidsZoekdata = {payload};\n"
 
 
-def site_script(
+def site_files(
     corpus: Corpus,
     synonyms: Synonyms,
-    entries: Iterable[Mapping[str, Any]],
+    material_index: Mapping[str, Any],
     location_of: Mapping[str, str],
     overviews: Iterable[str],
-) -> str:
-    """The contents of `MODEL_FILE` for a whole site.
+) -> tuple[str, str]:
+    """The model script (`MODEL_FILE`) and Material's search index cut down to what the result
+    list shows, for a whole site.
+
+    Material's index holds every page and section in full (1.4 MB for the real site); the worker
+    ranks with the model and needs from it only a title and a teaser per page: an item's
+    samenvatting, the start of any other page.
 
     Arguments:
-        entries: Material's search index entries of this build (every page and section).
+        material_index: `search/search_index.json` as Material wrote it (`config`, `docs`).
         location_of: Source URI → location of every page the site publishes.
         overviews: Source URIs of the generated overview pages.
     """
+    entries = list(material_index.get("docs", []))
     items = item_docs(corpus, location_of)
     overview = [location_of[uri] for uri in overviews if uri in location_of]
     others = page_docs(entries, [d.location for d in items], overview)
-    return script(model([*items, *others], synonyms))
+    teasers = {
+        location_of[i.src_uri]: i.samenvatting for i in corpus.items if i.src_uri in location_of and i.samenvatting
+    }
+    shown = []
+    for entry in entries:
+        location = str(entry.get("location", ""))
+        if "#" in location:
+            continue
+        text = teasers.get(location) or _shortened(_plain(str(entry.get("text", ""))))
+        shown.append({**entry, "text": html.escape(text, quote=False)})
+    index = json.dumps({**material_index, "docs": shown}, ensure_ascii=False, separators=(",", ":"))
+    return script(model([*items, *others], synonyms)), index
 
 
-__all__ = ["MODEL_FILE", "SearchDoc", "item_docs", "model", "page_docs", "script", "site_script"]
+def _shortened(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= TEASER_CHARS:
+        return text
+    cut = text.rfind(" ", 0, TEASER_CHARS)
+    return text[: cut if cut > 0 else TEASER_CHARS] + " …"
+
+
+__all__ = ["MODEL_FILE", "SearchDoc", "item_docs", "model", "page_docs", "script", "site_files"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -168,14 +169,17 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.render_cache is not None and self.files is not None:
             self._complete_dirty_build(config)
-        search = _search_plugin(config)
-        if self.build is None or self.files is None or search is None:
+        index_path = os.path.join(config.site_dir, "search", "search_index.json")
+        if self.build is None or self.files is None or not os.path.isfile(index_path):
             return
+        with open(index_path, encoding="utf-8") as f:
+            material_index = json.load(f)
         location_of = {f.src_uri: f.url for f in self.files.documentation_pages()}
-        model = browser_search.site_script(
-            self.build.corpus, self.build.synonyms, search.search_index.entries, location_of, self.build.pages
+        model, shown = browser_search.site_files(
+            self.build.corpus, self.build.synonyms, material_index, location_of, self.build.pages
         )
         write_file(model.encode("utf-8"), os.path.join(config.site_dir, browser_search.MODEL_FILE))
+        write_file(shown.encode("utf-8"), index_path)  # before the offline plugin (listed later) reads it
 
     def _complete_dirty_build(self, config: MkDocsConfig) -> None:
         """`serve --dirty`: drop pages of deleted items, and write the search index of every page."""

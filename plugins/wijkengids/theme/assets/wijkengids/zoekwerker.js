@@ -10,15 +10,13 @@
 "use strict";
 (() => {
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  const LIMIT = 60; // results returned; Material renders ten and more on scroll
   const PREFIX_LIMIT = 40; // corpus words an unknown query word may stand for (while typing)
-  const TEASER = 320; // characters of a page's text shown under its title
 
   let model = null; // zoekdata.js
   let pages = new Map(); // location → Material's search document (title, text)
   let vocabulary = []; // every analyzable corpus word, sorted, for prefix lookups
-  let docFreq = []; // per field: term → number of pages with the term in that field
   let avgLength = [];
+  const postingsOf = new Map(); // term → decoded postings, on first use
   const stopwords = new Set();
 
   function scriptBase() {
@@ -33,15 +31,24 @@
     pages = new Map(docs.filter(d => !d.location.includes("#")).map(d => [d.location, d]));
     model.stopwords.forEach(w => stopwords.add(w));
     vocabulary = [...new Set([...Object.keys(model.terms), ...Object.keys(model.forms)])].sort();
-    const fields = model.fields.length;
-    docFreq = model.fields.map(() => new Map());
-    for (const [term, postings] of Object.entries(model.terms))
-      for (let i = 0; i < postings.length; i += 3) {
-        const df = docFreq[postings[i + 1]];
-        df.set(term, (df.get(term) || 0) + 1);
-      }
-    avgLength = Array.from({ length: fields }, (_, f) =>
+    avgLength = model.fields.map((_, f) =>
       model.lengths.reduce((sum, l) => sum + l[f], 0) / Math.max(1, model.lengths.length));
+  }
+
+  // The model stores pairs [doc - previous doc, count << 3 | field] (see browser_search.model).
+  function postings(term) {
+    let decoded = postingsOf.get(term);
+    if (decoded) return decoded;
+    const pairs = model.terms[term] || [];
+    const docs = [], fields = [], counts = [], docFreq = model.fields.map(() => 0);
+    for (let i = 0, doc = 0; i < pairs.length; i += 2) {
+      doc += pairs[i];
+      docs.push(doc); fields.push(pairs[i + 1] & 7); counts.push(pairs[i + 1] >> 3);
+      docFreq[pairs[i + 1] & 7]++;
+    }
+    decoded = { docs, fields, counts, docFreq };
+    postingsOf.set(term, decoded);
+    return decoded;
   }
 
   // The same folding as Python's search._fold: lowercase, accents off (één = een).
@@ -65,12 +72,11 @@
   // BM25F of one term: per page, the weighted sum over the fields (as Whoosh's BM25F).
   function termScores(term) {
     const scores = new Map();
-    const postings = model.terms[term];
-    if (!postings) return scores;
+    const { docs, fields, counts, docFreq } = postings(term);
     const n = model.docs.length;
-    for (let i = 0; i < postings.length; i += 3) {
-      const doc = postings[i], f = postings[i + 1], tf = postings[i + 2];
-      const idf = Math.log(n / (docFreq[f].get(term) + 1)) + 1;
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i], f = fields[i], tf = counts[i];
+      const idf = Math.log(n / (docFreq[f] + 1)) + 1;
       const norm = (1 - model.b) + model.b * model.lengths[doc][f] / (avgLength[f] || 1);
       const s = model.weights[f] * idf * (tf * (model.k1 + 1)) / (tf + model.k1 * norm);
       scores.set(doc, (scores.get(doc) || 0) + s);
@@ -141,25 +147,19 @@
       if (widened) typed.forEach((word, i) => typedTerms.some(t => t.includes(stems[i])) && (found[word] = true));
     }
     const ranked = [...total].map(([doc, s]) => [doc, s * model.boosts[doc]]).sort((a, b) => b[1] - a[1]);
-    return { ranked: ranked.slice(0, LIMIT), matchedTerms, found };
+    return { ranked, matchedTerms, found }; // all of them: Material renders ten, more on scroll
   }
 
   // --- Result documents for Material's list ---------------------------------------------------
-
-  const escape = text => text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
-
-  function teaser(text) {
-    if (text.length <= TEASER) return text;
-    const cut = text.lastIndexOf(" ", TEASER);
-    return text.slice(0, cut > 0 ? cut : TEASER) + " …";
-  }
 
   // Marks the words whose analysis matched, in text outside tags only (Material's text is HTML).
   function highlight(markup, matchedTerms) {
     return markup.split(/(<[^>]*>)/).map((part, i) => i % 2 ? part : part.replace(/[\p{L}\p{N}_]+/gu, w => {
       const f = fold(w);
-      const a = model.forms[f] || [f];
-      return a.some(t => matchedTerms.has(t)) ? `<mark data-md-highlight>${w}</mark>` : w;
+      const [word, ...parts] = model.forms[f] || [f];
+      // A compound is marked for its own stem or for all its parts ("laagland" is no "laag inkomen").
+      const hit = matchedTerms.has(word) || (parts.length > 0 && parts.every(t => matchedTerms.has(t)));
+      return hit ? `<mark data-md-highlight>${w}</mark>` : w;
     })).join("");
   }
 
@@ -171,7 +171,8 @@
       const location = model.docs[doc];
       const page = pages.get(location);
       if (!page) continue;
-      const text = model.teasers[doc] != null ? escape(model.teasers[doc]) : teaser(page.text || "");
+      // Material's index as the plugin cut it down: a title and a short, escaped teaser.
+      const text = page.text || "";
       items.push([{
         location,
         title: highlight(page.title, matchedTerms),
