@@ -34,6 +34,7 @@ from .model import Corpus, Kind
 from .search import (
     COMPOUND_BOOST,
     FIELD_BOOSTS,
+    MIN_PART,
     STOPWORDS,
     SYNONYM_BOOST,
     CompoundSplitFilter,
@@ -42,7 +43,6 @@ from .search import (
     _published,
     item_fields,
     stem,
-    vocabulary_words,
 )
 
 MODEL_FILE = "assets/wijkengids/zoekdata.js"
@@ -76,14 +76,22 @@ class SearchDoc:
     boost: float = 1.0
 
 
-def item_docs(corpus: Corpus, location_of: Mapping[str, str]) -> list[SearchDoc]:
-    """A SearchDoc per published item page; `location_of` maps source URI to location."""
+def item_docs(
+    corpus: Corpus, location_of: Mapping[str, str], fields: Mapping[str, Mapping[str, str]] | None = None
+) -> list[SearchDoc]:
+    """A SearchDoc per published item page.
+
+    Arguments:
+        location_of: Source URI → location.
+        fields: `search.corpus_fields(corpus)` when the caller has them already.
+    """
     docs = []
     for item in _published(corpus):
         location = location_of.get(item.src_uri)
         if location is not None:  # not in this build (a subset bundle)
             boost = KIND_BOOSTS.get(item.kind, 1.0)
-            docs.append(SearchDoc(location, item_fields(item, corpus), boost))
+            texts = fields[item.path] if fields and item.path in fields else item_fields(item, corpus)
+            docs.append(SearchDoc(location, texts, boost))
     return docs
 
 
@@ -136,7 +144,11 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
     """
     fields = list(FIELD_BOOSTS)
     assert len(fields) <= 1 << FIELD_BITS
-    splitter = CompoundSplitFilter(vocabulary_words(t for d in docs for t in d.fields.values()))
+    # Each field is folded and split once; its distinct words are analyzed once per build.
+    words = [[Counter(_words(doc.fields.get(name, ""))) for name in fields] for doc in docs]
+    splitter = CompoundSplitFilter(
+        w for doc in words for field_words in doc for w in field_words if len(w) >= MIN_PART and not w.isdigit()
+    )
     analysis: dict[str, list[str]] = {}
 
     def analyze(word: str) -> list[str]:
@@ -147,12 +159,13 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
 
     postings: dict[str, list[tuple[int, int, int]]] = {}
     lengths = []
-    for n, doc in enumerate(docs):
+    for n, doc_words in enumerate(words):
         sizes = []
-        for f, name in enumerate(fields):
-            counts: Counter[str] = Counter()
-            for word in _words(doc.fields.get(name, "")):
-                counts.update(analyze(word))
+        for f, field_words in enumerate(doc_words):
+            counts: dict[str, int] = {}
+            for word, count in field_words.items():
+                for term in analysis.get(word) or analyze(word):
+                    counts[term] = counts.get(term, 0) + count
             sizes.append(sum(counts.values()))
             for term, count in sorted(counts.items()):
                 postings.setdefault(term, []).append((n, f, count))
@@ -204,6 +217,7 @@ def site_files(
     material_index: Mapping[str, Any],
     location_of: Mapping[str, str],
     overviews: Iterable[str],
+    fields: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[str, str]:
     """The model script (`MODEL_FILE`) and Material's search index cut down to what the result
     list shows, for a whole site.
@@ -216,9 +230,10 @@ def site_files(
         material_index: `search/search_index.json` as Material wrote it (`config`, `docs`).
         location_of: Source URI → location of every page the site publishes.
         overviews: Source URIs of the generated overview pages.
+        fields: `search.corpus_fields(corpus)` when the caller has them already.
     """
     entries = list(material_index.get("docs", []))
-    items = item_docs(corpus, location_of)
+    items = item_docs(corpus, location_of, fields)
     overview = [location_of[uri] for uri in overviews if uri in location_of]
     others = page_docs(entries, [d.location for d in items], overview)
     teasers = {

@@ -25,6 +25,7 @@ from .search import (
     CACHE_DIR,
     SearchIndex,
     Synonyms,
+    corpus_fields,
     corpus_terms,
     duplicate_diagnostics,
     load_synonyms,
@@ -88,6 +89,7 @@ class Build:
     items_by_uri: Mapping[str, Item]
     synonyms: Synonyms = field(default_factory=Synonyms)
     published: frozenset[str] | None = None  # item pages of a subset bundle; None: all
+    search_fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # by item path
 
     def panel_for(self, src_uri: str) -> PagePanel | None:
         return self.panels.get(src_uri)
@@ -163,7 +165,9 @@ def run(settings: Settings) -> Build:
     with _timed("synonyms"):
         synonyms, problems = load_synonyms(settings.data_dir, root)
         diagnostics += problems
-    terms = corpus_terms(corpus) if settings.render or settings.similarity else {}  # shared by two stages
+    # Made once, shared: the plain text of every item's search fields and their analyzed words.
+    fields = corpus_fields(corpus) if settings.render or settings.similarity else {}
+    terms = corpus_terms(corpus, fields) if fields else {}
     if settings.similarity:
         with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}
@@ -213,6 +217,7 @@ def run(settings: Settings) -> Build:
         items_by_uri=MappingProxyType({i.src_uri: i for i in corpus.items}),
         synonyms=synonyms,
         published=published,
+        search_fields=MappingProxyType(fields),
     )
 
 

@@ -176,7 +176,12 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             material_index = json.load(f)
         location_of = {f.src_uri: f.url for f in self.files.documentation_pages()}
         model, shown = browser_search.site_files(
-            self.build.corpus, self.build.synonyms, material_index, location_of, self.build.pages
+            self.build.corpus,
+            self.build.synonyms,
+            material_index,
+            location_of,
+            self.build.pages,
+            self.build.search_fields,
         )
         write_file(model.encode("utf-8"), os.path.join(config.site_dir, browser_search.MODEL_FILE))
         write_file(shown.encode("utf-8"), index_path)  # before the offline plugin (listed later) reads it

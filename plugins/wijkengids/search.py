@@ -366,12 +366,24 @@ def item_fields(item: Item, corpus: Corpus) -> dict[str, str]:
 
 
 ItemTerms = Mapping[str, Mapping[str, list[str]]]
+ItemFields = Mapping[str, Mapping[str, str]]
 
 
-def corpus_terms(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
+def corpus_fields(corpus: Corpus) -> dict[str, dict[str, str]]:
+    """`item_fields` of every published item, by item path: made once per build (turning bodies
+    into plain text is not cheap) for the analyzed terms and the browser search's model."""
+    return {item.path: item_fields(item, corpus) for item in _published(corpus)}
+
+
+def corpus_terms(corpus: Corpus, fields: ItemFields | None = None) -> dict[str, dict[str, list[str]]]:
     """Analyzed words (`stems`) of every search field of every item, by item path: computed once
-    per build and shared by the browser extras and the duplicate check."""
-    return {item.path: {f: stems(t) for f, t in item_fields(item, corpus).items()} for item in _published(corpus)}
+    per build and shared by the related items and the duplicate check.
+
+    Arguments:
+        fields: `corpus_fields(corpus)` when the caller has them already.
+    """
+    fields = fields if fields is not None else corpus_fields(corpus)
+    return {path: {f: stems(t) for f, t in texts.items()} for path, texts in fields.items()}
 
 
 def url_of(item: Item) -> str:
