@@ -407,3 +407,22 @@ def test_model_follows_an_edit_and_a_new_synonym(tmp_path: Path):
         "lessen/laat-bewoners-echt-meedoen/"
     ]
     assert [["buurtpreventie"], ["buurtwacht"]] in model["synonyms"]
+
+
+def test_model_with_a_memo_equals_a_fresh_model_after_edits():
+    from wijkengids.browser_search import ModelMemo, SearchDoc, model
+    from wijkengids.search import Synonyms
+
+    synonyms = Synonyms((("wijkagent", "politie"),))
+    first = [
+        SearchDoc("a/", {"titel": "Buurtpreventie met bewoners", "body": "De wijkagent loopt mee."}),
+        SearchDoc("b/", {"titel": "Bewonersparticipatie", "body": "Participatie van bewoners."}),
+    ]
+    memo = ModelMemo()
+    assert model(first, synonyms, memo) == model(first, synonyms)
+    # An edit that brings a new word changes the vocabulary, so compound splits may change too.
+    edited = [first[0], SearchDoc("b/", {"titel": "Bewonersbudget", "body": "Een budget voor bewoners."})]
+    assert model(edited, synonyms, memo) == model(edited, synonyms)
+    assert "participatie" not in model(edited, synonyms, memo)["terms"]  # the old text is gone
+    assert set(memo.words) == set(memo.counts) and len(memo.words) == 2  # nothing of the old page stays
+    assert model(edited[:1], synonyms, memo) == model(edited[:1], synonyms)  # a page deleted

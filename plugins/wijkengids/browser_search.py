@@ -21,12 +21,13 @@ less (`OVERVIEW_BOOST`), or they would answer every question. It is written as a
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -134,22 +135,51 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORD.findall(_fold(text)) if len(w) >= 2 and w not in STOPWORDS]
 
 
-def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
+@dataclass
+class ModelMemo:
+    """What `mkdocs serve` keeps of the model between rebuilds, found again only under a hash of
+    its inputs: a page's word counts under the hash of its text; the words' analysis and a page's
+    term counts also under the hash of the corpus vocabulary, because compound splits depend on it.
+    """
+
+    words: dict[str, list[Counter[str]]] = field(default_factory=dict)
+    vocabulary: str = ""
+    analysis: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+
+
+def _text_key(doc: SearchDoc, fields: Sequence[str]) -> str:
+    return hashlib.sha256("\x1f".join(doc.fields.get(name, "") for name in fields).encode()).hexdigest()
+
+
+def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None = None) -> dict[str, Any]:
     """The ranking model as JSON-ready data.
 
     `terms` maps each analyzed term to its postings, in document order, as pairs
     `[doc - previous doc, count * 8 + field]` (small numbers keep the file small); `lengths` holds
     each document's number of terms per field; `forms` maps a folded word to its analysis
     `[stem, *stems of its compound parts]` wherever that is not just the word itself.
+
+    Arguments:
+        memo: Results of earlier builds (`serve`); without one nothing is kept.
     """
     fields = list(FIELD_BOOSTS)
     assert len(fields) <= 1 << FIELD_BITS
-    # Each field is folded and split once; its distinct words are analyzed once per build.
-    words = [[Counter(_words(doc.fields.get(name, ""))) for name in fields] for doc in docs]
-    splitter = CompoundSplitFilter(
-        w for doc in words for field_words in doc for w in field_words if len(w) >= MIN_PART and not w.isdigit()
-    )
-    analysis: dict[str, list[str]] = {}
+    memo = memo if memo is not None else ModelMemo()
+    keys = [_text_key(doc, fields) for doc in docs]
+    # Each field is folded and split once; its distinct words are analyzed once.
+    words = []
+    for key, doc in zip(keys, docs, strict=True):
+        if key not in memo.words:
+            memo.words[key] = [Counter(_words(doc.fields.get(name, ""))) for name in fields]
+        words.append(memo.words[key])
+    wordset = {w for doc_words in words for field_words in doc_words for w in field_words}
+    parts = sorted(w for w in wordset if len(w) >= MIN_PART and not w.isdigit())
+    vocabulary = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    if memo.vocabulary != vocabulary:
+        memo.vocabulary, memo.analysis, memo.counts = vocabulary, {}, {}
+    splitter = CompoundSplitFilter(parts)
+    analysis = memo.analysis
 
     def analyze(word: str) -> list[str]:
         found = analysis.get(word)
@@ -159,21 +189,30 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
 
     postings: dict[str, list[tuple[int, int, int]]] = {}
     lengths = []
-    for n, doc_words in enumerate(words):
+    for n, (key, doc_words) in enumerate(zip(keys, words, strict=True)):
+        if key not in memo.counts:
+            per_field = []
+            for field_words in doc_words:
+                counts: dict[str, int] = {}
+                for word, count in field_words.items():
+                    for term in analysis.get(word) or analyze(word):
+                        counts[term] = counts.get(term, 0) + count
+                per_field.append(dict(sorted(counts.items())))
+            memo.counts[key] = per_field
         sizes = []
-        for f, field_words in enumerate(doc_words):
-            counts: dict[str, int] = {}
-            for word, count in field_words.items():
-                for term in analysis.get(word) or analyze(word):
-                    counts[term] = counts.get(term, 0) + count
+        for f, counts in enumerate(memo.counts[key]):
             sizes.append(sum(counts.values()))
-            for term, count in sorted(counts.items()):
+            for term, count in counts.items():
                 postings.setdefault(term, []).append((n, f, count))
         lengths.append(sizes)
+    # Only what this build needs survives it: a deleted page's results go.
+    memo.words = {key: memo.words[key] for key in keys}
+    memo.counts = {key: memo.counts[key] for key in keys}
     groups = []
     for group in synonyms.groups:
         for word in (w for term in group for w in _words(term)):
             analyze(word)  # a synonym the corpus lacks is still understood in the query
+            wordset.add(word)
         groups.append([[analyze(w)[0] for w in _words(term)] for term in group])
     return {
         "version": MODEL_VERSION,
@@ -187,7 +226,7 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms) -> dict[str, Any]:
         "boosts": [d.boost for d in docs],
         "lengths": lengths,
         "terms": {term: _encoded(postings[term]) for term in sorted(postings)},
-        "forms": {w: a for w, a in sorted(analysis.items()) if a != [w]},
+        "forms": {w: a for w in sorted(wordset) if (a := analysis.get(w) or analyze(w)) != [w]},
         "stopwords": sorted(STOPWORDS),
         "synonyms": [g for g in groups if sum(1 for t in g if t) > 1],
     }
@@ -218,6 +257,7 @@ def site_files(
     location_of: Mapping[str, str],
     overviews: Iterable[str],
     fields: Mapping[str, Mapping[str, str]] | None = None,
+    memo: ModelMemo | None = None,
 ) -> tuple[str, str]:
     """The model script (`MODEL_FILE`) and Material's search index cut down to what the result
     list shows, for a whole site.
@@ -231,6 +271,7 @@ def site_files(
         location_of: Source URI → location of every page the site publishes.
         overviews: Source URIs of the generated overview pages.
         fields: `search.corpus_fields(corpus)` when the caller has them already.
+        memo: Results of earlier builds (`serve`).
     """
     entries = list(material_index.get("docs", []))
     items = item_docs(corpus, location_of, fields)
@@ -247,7 +288,7 @@ def site_files(
         text = teasers.get(location) or _shortened(_plain(str(entry.get("text", ""))))
         shown.append({**entry, "text": html.escape(text, quote=False)})
     index = json.dumps({**material_index, "docs": shown}, ensure_ascii=False, separators=(",", ":"))
-    return script(model([*items, *others], synonyms)), index
+    return script(model([*items, *others], synonyms, memo)), index
 
 
 def _shortened(text: str) -> str:
@@ -258,4 +299,4 @@ def _shortened(text: str) -> str:
     return text[: cut if cut > 0 else TEASER_CHARS] + " …"
 
 
-__all__ = ["MODEL_FILE", "SearchDoc", "item_docs", "model", "page_docs", "script", "site_files"]
+__all__ = ["MODEL_FILE", "ModelMemo", "SearchDoc", "item_docs", "model", "page_docs", "script", "site_files"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from .browser_search import ModelMemo
 from .diagnostics import Diagnostic, Severity, with_severities
 from .explore import WIJKSCAN_URI
 from .graph import KnowledgeGraph, LayoutMemo, build_graph
@@ -45,6 +46,7 @@ class Memo:
 
     parsed: ParseMemo = field(default_factory=dict)
     layouts: LayoutMemo = field(default_factory=dict)
+    search: ModelMemo = field(default_factory=ModelMemo)  # the browser search's model
 
 
 @dataclass(frozen=True, slots=True)

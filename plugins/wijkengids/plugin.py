@@ -182,6 +182,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             location_of,
             self.build.pages,
             self.build.search_fields,
+            self.memo.search if self.memo else None,
         )
         write_file(model.encode("utf-8"), os.path.join(config.site_dir, browser_search.MODEL_FILE))
         write_file(shown.encode("utf-8"), index_path)  # before the offline plugin (listed later) reads it
