@@ -277,16 +277,22 @@ def site_files(
     items = item_docs(corpus, location_of, fields)
     overview = [location_of[uri] for uri in overviews if uri in location_of]
     others = page_docs(entries, [d.location for d in items], overview)
-    teasers = {
-        location_of[i.src_uri]: i.samenvatting for i in corpus.items if i.src_uri in location_of and i.samenvatting
-    }
+    item_locations = {d.location for d in items}
     shown = []
     for entry in entries:
         location = str(entry.get("location", ""))
-        if "#" in location:
-            continue
-        text = teasers.get(location) or _shortened(_plain(str(entry.get("text", ""))))
-        shown.append({**entry, "text": html.escape(text, quote=False)})
+        if "#" not in location and location not in item_locations:
+            text = _shortened(_plain(str(entry.get("text", ""))))
+            shown.append({**entry, "text": html.escape(text, quote=False)})
+    for item in _published(corpus):  # Material does not index item pages (see plugin.py)
+        if (location := location_of.get(item.src_uri)) is not None:
+            shown.append(
+                {
+                    "location": location,
+                    "title": html.escape(item.titel, quote=False),
+                    "text": html.escape(item.samenvatting, quote=False),
+                }
+            )
     index = json.dumps({**material_index, "docs": shown}, ensure_ascii=False, separators=(",", ":"))
     return script(model([*items, *others], synonyms, memo)), index
 

@@ -148,6 +148,9 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             item = self.build.item_for(page.file.src_uri)
             if item:
                 page.meta.update(sanitize.page_meta(item.titel, item.samenvatting))
+                # The browser search reads items from their fields (browser_search.site_files);
+                # Material would only parse their HTML into sections nobody ranks.
+                page.meta["search"] = {"exclude": True}
         return markdown
 
     @event_priority(-100)  # after the search plugin indexed the page
