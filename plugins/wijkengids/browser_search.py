@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 
 from .model import Corpus, Kind
 from .search import (
+    _HTML_TAG,
     COMPOUND_BOOST,
     FIELD_BOOSTS,
     MIN_PART,
@@ -40,10 +40,10 @@ from .search import (
     SYNONYM_BOOST,
     CompoundSplitFilter,
     Synonyms,
-    _fold,
     _published,
     item_fields,
     stem,
+    words,
 )
 
 MODEL_FILE = "assets/wijkengids/zoekdata.js"
@@ -57,9 +57,6 @@ PAGE_BOOST = 0.8  # a hand-written page (kaders, toepassing) next to an item on 
 TEASER_CHARS = 320  # of a page's text under its title in the results
 # Whoosh's BM25F defaults, so both engines weigh term frequency and page length alike.
 K1, B = 1.2, 0.75
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +105,15 @@ def page_docs(entries: Iterable[Mapping[str, Any]], skip: Iterable[str], overvie
     titles: dict[str, str] = {}
     texts: dict[str, list[str]] = {}
     for entry in entries:
-        page = str(entry.get("location", "")).split("#", 1)[0]
+        location = str(entry.get("location", ""))
+        page = location.split("#", 1)[0]
         if page in skipped:
             continue
-        if page not in titles:
-            titles[page] = ""
-            texts[page] = []
-        if "#" not in str(entry.get("location", "")):
-            titles[page] = _plain(str(entry.get("title", "")))
-        texts[page] += [_plain(str(entry.get("title", ""))), _plain(str(entry.get("text", "")))]
+        title = _plain(str(entry.get("title", "")))
+        titles.setdefault(page, "")
+        if location == page:  # the page itself, not one of its sections
+            titles[page] = title
+        texts.setdefault(page, []).extend((title, _plain(str(entry.get("text", "")))))
     return [
         SearchDoc(
             page,
@@ -128,11 +125,7 @@ def page_docs(entries: Iterable[Mapping[str, Any]], skip: Iterable[str], overvie
 
 
 def _plain(markup: str) -> str:
-    return html.unescape(_TAG.sub(" ", markup))
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(_fold(text)) if len(w) >= 2 and w not in STOPWORDS]
+    return html.unescape(_HTML_TAG.sub(" ", markup))
 
 
 @dataclass
@@ -168,12 +161,12 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     memo = memo if memo is not None else ModelMemo()
     keys = [_text_key(doc, fields) for doc in docs]
     # Each field is folded and split once; its distinct words are analyzed once.
-    words = []
+    page_words = []
     for key, doc in zip(keys, docs, strict=True):
         if key not in memo.words:
-            memo.words[key] = [Counter(_words(doc.fields.get(name, ""))) for name in fields]
-        words.append(memo.words[key])
-    wordset = {w for doc_words in words for field_words in doc_words for w in field_words}
+            memo.words[key] = [Counter(words(doc.fields.get(name, ""))) for name in fields]
+        page_words.append(memo.words[key])
+    wordset = {w for doc_words in page_words for field_words in doc_words for w in field_words}
     parts = sorted(w for w in wordset if len(w) >= MIN_PART and not w.isdigit())
     vocabulary = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     if memo.vocabulary != vocabulary:
@@ -189,7 +182,7 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
 
     postings: dict[str, list[tuple[int, int, int]]] = {}
     lengths = []
-    for n, (key, doc_words) in enumerate(zip(keys, words, strict=True)):
+    for n, (key, doc_words) in enumerate(zip(keys, page_words, strict=True)):
         if key not in memo.counts:
             per_field = []
             for field_words in doc_words:
@@ -210,10 +203,10 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     memo.counts = {key: memo.counts[key] for key in keys}
     groups = []
     for group in synonyms.groups:
-        for word in (w for term in group for w in _words(term)):
+        for word in (w for term in group for w in words(term)):
             analyze(word)  # a synonym the corpus lacks is still understood in the query
             wordset.add(word)
-        groups.append([[analyze(w)[0] for w in _words(term)] for term in group])
+        groups.append([[analyze(w)[0] for w in words(term)] for term in group])
     return {
         "version": MODEL_VERSION,
         "fields": fields,

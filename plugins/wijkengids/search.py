@@ -207,10 +207,16 @@ def _fold(text: str) -> str:
     return text.lower().translate(accent_map)
 
 
+def words(text: str) -> list[str]:
+    """The words the analyzer keeps, folded, before stemming: the tokenizer, lowercase, accents
+    and stop words of `analyzer`, fast (no token objects)."""
+    return [w for w in _WORD.findall(_fold(text)) if len(w) >= 2 and w not in STOPWORDS]
+
+
 def stems(text: str) -> list[str]:
-    """The analyzer's output without compound parts, fast (no token objects): for page extras
-    and duplicate detection, which analyze the whole corpus on every build."""
-    return [stem(w) for w in _WORD.findall(_fold(text)) if len(w) >= 2 and w not in STOPWORDS]
+    """The analyzer's output without compound parts: for related items and duplicate detection,
+    which analyze the whole corpus on every build."""
+    return [stem(w) for w in words(text)]
 
 
 def vocabulary_words(texts: Iterable[str]) -> frozenset[str]:
