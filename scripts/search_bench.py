@@ -5,10 +5,11 @@ the script reports recall@5 (the share of a question's answers in the first five
 most five), MRR (1 / rank of the first answer, averaged) and hit@5 (a question with at least one
 answer in the first five), and lists the misses: questions with no answer in the first five.
 
-The browser search is Material's own (lunr in a web worker), driven by typing into the search box of
-the real site in headless Chromium. The site is built into a temporary folder (or taken from
---site), served by a short-lived http.server on 127.0.0.1 and shut down afterwards; every wait is
-bounded. Each distinct page in the result list counts as a rank, also index and step pages.
+The browser search is the site's own (the wijkengids worker behind Material's search box), driven
+by typing into the search box of the real site in headless Chromium. The site is built into a
+temporary folder (or taken from --site), served by a short-lived http.server on 127.0.0.1 and shut
+down afterwards; every wait is bounded. Each distinct page in the result list counts as a rank,
+also index and step pages.
 
     .venv/bin/python scripts/search_bench.py               # both engines
     .venv/bin/python scripts/search_bench.py --no-browser  # only `wijkengids zoek`

@@ -80,10 +80,11 @@ def test_wiki_links_resolve_relative_to_each_page_and_skip_code(site: FixtureSit
 def test_thema_and_bestanddeel_pages_list_their_items_per_step(site: FixtureSite):
     site.build(strict=True)
     focus = _text(site.html("bestanddelen/focus/").split('class="wg-panel"', 1)[1])
-    assert "Stap 1 — Is de wijk in de gevarenzone? (1) Zie signalen vroeg — Les" in focus
-    assert "Stap 3 — Wat ga je doen? (1) Kies wat doorgaat, wat wacht en wat stopt — Les" in focus
+    assert "Stap 1 — Is de wijk in de gevarenzone? (1) Lessen (1) Zie signalen vroeg" in focus
+    assert "Stap 3 — Wat ga je doen? (1) Lessen (1) Kies wat doorgaat, wat wacht en wat stopt" in focus
+    assert "— Les" not in focus  # the type heads its sub-list, not every entry
     thema = _text(site.html("themas/burgerschap/"))
-    assert "Stap 4 — Hoe organiseer je dat? (1) Frontlijnteams in Leeuwarden — Interventie" in thema
+    assert "Stap 4 — Hoe organiseer je dat? (1) Interventies (1) Frontlijnteams in Leeuwarden" in thema
 
 
 def test_long_step_lists_fold_beyond_the_first_entries(site: FixtureSite):

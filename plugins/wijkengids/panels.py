@@ -29,6 +29,9 @@ class Group:
     title: str
     refs: tuple[Ref, ...]
     visible: int = 1000
+    # Sub-lists under their own small heading (per type within a step): a type once per list,
+    # not after every entry, keeps a thema with a hundred items readable and under 60 KB.
+    parts: tuple[Group, ...] = ()
 
     @property
     def shown(self) -> tuple[Ref, ...]:
@@ -174,10 +177,13 @@ def _item_panel(
         groups = []
         for route in leeswijzer.routes:
             members = [r for r in referrers if route.stap.nummer in r.stappen]
-            by_kind = group_by_kind(members)
-            refs = tuple(ref(i) for kind in by_kind for i in by_kind[kind])
-            if refs:
-                groups.append(Group(f"Stap {route.stap.nummer} — {route.stap.vraag}", refs))
+            parts = tuple(
+                Group(kind.plural, tuple(Ref(i.titel, i.src_uri) for i in kind_items))
+                for kind, kind_items in group_by_kind(members).items()
+            )
+            if parts:
+                refs = tuple(r for part in parts for r in part.refs)
+                groups.append(Group(f"Stap {route.stap.nummer} — {route.stap.vraag}", refs, parts=parts))
         listings = tuple(groups)
         listed = {r.id for r in referrers}
 
