@@ -20,7 +20,7 @@ from wijkengids.search import (
     DUPLICATE_THRESHOLD,
     analyze,
     analyzer,
-    corpus_terms,
+    corpus_key_terms,
     duplicate_diagnostics,
     load_synonyms,
     open_index,
@@ -315,7 +315,7 @@ def test_no_duplicate_warning_for_distinct_items(tmp_path: Path):
     root = _tree(tmp_path)
     corpus, _ = load(root, root / "data")
     assert duplicate_diagnostics(corpus) == []
-    scores = [score for _, _, score in similar_pairs(list(corpus.items), corpus_terms(corpus), threshold=0.0)]
+    scores = [score for _, _, score in similar_pairs(list(corpus.items), corpus_key_terms(corpus), threshold=0.0)]
     assert scores and 0 < max(scores) < DUPLICATE_THRESHOLD / 2
 
 

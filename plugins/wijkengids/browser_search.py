@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -148,7 +149,7 @@ def _text_key(doc: SearchDoc, fields: Sequence[str]) -> str:
 def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None = None) -> dict[str, Any]:
     """The ranking model as JSON-ready data.
 
-    `terms` maps each analyzed term to its postings, in document order, as pairs
+    `terms` maps each analyzed term to its postings (an array), in document order, as pairs
     `[doc - previous doc, count * 8 + field]` (small numbers keep the file small); `lengths` holds
     each document's number of terms per field; `forms` maps a folded word to its analysis
     `[stem, *stems of its compound parts]` wherever that is not just the word itself.
@@ -158,15 +159,23 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     """
     fields = list(FIELD_BOOSTS)
     assert len(fields) <= 1 << FIELD_BITS
+    keep = memo is not None  # a one-off build lets each page's counts go as soon as they are posted
     memo = memo if memo is not None else ModelMemo()
     keys = [_text_key(doc, fields) for doc in docs]
-    # Each field is folded and split once; its distinct words are analyzed once.
-    page_words = []
+
+    def page_words(key: str, doc: SearchDoc) -> list[Counter[str]]:
+        found = memo.words.get(key)
+        if found is None:
+            found = [Counter(words(doc.fields.get(name, ""))) for name in fields]
+            if keep:
+                memo.words[key] = found
+        return found
+
+    # Each field is folded and split once per pass; its distinct words are analyzed once.
+    wordset: set[str] = set()
     for key, doc in zip(keys, docs, strict=True):
-        if key not in memo.words:
-            memo.words[key] = [Counter(words(doc.fields.get(name, ""))) for name in fields]
-        page_words.append(memo.words[key])
-    wordset = {w for doc_words in page_words for field_words in doc_words for w in field_words}
+        for field_words in page_words(key, doc):
+            wordset.update(field_words)
     parts = sorted(w for w in wordset if len(w) >= MIN_PART and not w.isdigit())
     vocabulary = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     if memo.vocabulary != vocabulary:
@@ -180,27 +189,37 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
             found = analysis[word] = list(dict.fromkeys([stem(word), *(stem(p) for p in splitter.parts(word))]))
         return found
 
-    postings: dict[str, list[tuple[int, int, int]]] = {}
+    # Postings are written encoded as they are found (see `terms` above) into compact arrays:
+    # at 5,000 pages, lists of tuples held 10 times the memory of the file they become.
+    postings: dict[str, array[int]] = {}
+    last_doc: dict[str, int] = {}
     lengths = []
-    for n, (key, doc_words) in enumerate(zip(keys, page_words, strict=True)):
-        if key not in memo.counts:
-            per_field = []
-            for field_words in doc_words:
+    for n, (key, doc) in enumerate(zip(keys, docs, strict=True)):
+        page_counts = memo.counts.get(key)
+        if page_counts is None:
+            page_counts = []
+            for field_words in page_words(key, doc):
                 counts: dict[str, int] = {}
                 for word, count in field_words.items():
                     for term in analysis.get(word) or analyze(word):
                         counts[term] = counts.get(term, 0) + count
-                per_field.append(dict(sorted(counts.items())))
-            memo.counts[key] = per_field
+                page_counts.append(dict(sorted(counts.items())))
+            if keep:
+                memo.counts[key] = page_counts
         sizes = []
-        for f, counts in enumerate(memo.counts[key]):
+        for f, counts in enumerate(page_counts):
             sizes.append(sum(counts.values()))
             for term, count in counts.items():
-                postings.setdefault(term, []).append((n, f, count))
+                posted = postings.get(term)
+                if posted is None:
+                    posted = postings[term] = array("L")
+                posted.append(n - last_doc.get(term, 0))
+                posted.append(count << FIELD_BITS | f)
+                last_doc[term] = n
         lengths.append(sizes)
     # Only what this build needs survives it: a deleted page's results go.
-    memo.words = {key: memo.words[key] for key in keys}
-    memo.counts = {key: memo.counts[key] for key in keys}
+    memo.words = {key: memo.words[key] for key in keys if key in memo.words}
+    memo.counts = {key: memo.counts[key] for key in keys if key in memo.counts}
     groups = []
     for group in synonyms.groups:
         for word in (w for term in group for w in words(term)):
@@ -218,7 +237,7 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
         "docs": [d.location for d in docs],
         "boosts": [d.boost for d in docs],
         "lengths": lengths,
-        "terms": {term: _encoded(postings[term]) for term in sorted(postings)},
+        "terms": {term: postings[term] for term in sorted(postings)},
         "forms": {w: a for w in sorted(wordset) if (a := analysis.get(w) or analyze(w)) != [w]},
         "stopwords": sorted(STOPWORDS),
         "synonyms": [g for g in groups if sum(1 for t in g if t) > 1],
@@ -228,18 +247,9 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
 FIELD_BITS = 3  # a count and a field share one number: count << 3 | field (at most 8 fields)
 
 
-def _encoded(postings: Sequence[tuple[int, int, int]]) -> list[int]:
-    flat: list[int] = []
-    previous = 0
-    for doc, field_index, count in postings:  # already in document order
-        flat += (doc - previous, count << FIELD_BITS | field_index)
-        previous = doc
-    return flat
-
-
 def script(data: Mapping[str, Any]) -> str:
     """The model as a script for the worker's importScripts (works from file://)."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=list)  # arrays of postings
     return f"self.wijkengidsZoekdata = {payload};\n"
 
 

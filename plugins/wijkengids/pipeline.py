@@ -4,6 +4,7 @@ CLI and the tests alike, so nothing is computed twice per build."""
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from .search import (
     SearchIndex,
     Synonyms,
     corpus_fields,
-    corpus_terms,
+    corpus_key_terms,
     duplicate_diagnostics,
     load_synonyms,
     open_index,
@@ -120,7 +121,8 @@ class Build:
 def _timed(stage: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
-    log.debug("%s: %.1f ms", stage, (time.perf_counter() - start) * 1000)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    log.debug("%s: %.1f ms (peak memory %.0f MB)", stage, (time.perf_counter() - start) * 1000, peak)
 
 
 def docs_pages(docs_dir: Path) -> dict[str, Path]:
@@ -169,7 +171,7 @@ def run(settings: Settings) -> Build:
         diagnostics += problems
     # Made once, shared: the plain text of every item's search fields and their analyzed words.
     fields = corpus_fields(corpus) if settings.render or settings.similarity else {}
-    terms = corpus_terms(corpus, fields) if fields else {}
+    terms = corpus_key_terms(corpus, fields) if fields else {}
     if settings.similarity:
         with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}

@@ -15,7 +15,7 @@ For an item `a` and a candidate `b` the score mixes the knowledge graph and the 
   best candidate's G, so the graph part is between 0 and 1 for every page.
 - **T, text** — the cosine of TF-IDF vectors (sublinear tf, smoothed idf, L2-normalised) over the
   stemmed words of titel (counted 3 times), samenvatting (twice) and body: the same Dutch analysis
-  as the search (`search.corpus_terms`, computed once per build and shared). A cosine of
+  as the search (`search.corpus_key_terms`, computed once per build and shared). A cosine of
   `TEXT_FULL` (0.35) or more counts fully; unrelated items score below 0.05.
 - GRAPH_SHARE 0.6, TEXT_SHARE 0.4: structure first, because an editor chose it; text fills in
   where the frontmatter is thin.
@@ -58,7 +58,6 @@ NEIGHBOUR_WEIGHTS = {
     "thema": 0.5,
     "stap": 0.3,
 }
-TEXT_FIELDS = (("titel", 3), ("samenvatting", 2), ("body", 1))
 KEY_TERMS = 60  # per item, its heaviest words; the long tail adds cost, hardly any ranking
 # A neighbour shared with more items than this is a hub (a stap, a big thema, a common signaal):
 # it adds to the score of candidates found otherwise but never selects one itself, so ranking
@@ -66,7 +65,7 @@ KEY_TERMS = 60  # per item, its heaviest words; the long tail adds cost, hardly 
 HUB_MIN = 60
 HUB_SHARE = 0.05
 
-ItemTerms = Mapping[str, Mapping[str, list[str]]]
+ItemKeyTerms = Mapping[str, Counter[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +77,11 @@ class Related:
     reason: str
 
 
-def related_items(corpus: Corpus, graph: KnowledgeGraph, terms: ItemTerms) -> dict[ItemId, tuple[Related, ...]]:
+def related_items(corpus: Corpus, graph: KnowledgeGraph, terms: ItemKeyTerms) -> dict[ItemId, tuple[Related, ...]]:
     """Up to MAX_RELATED related items for every published item, best first.
 
     Arguments:
-        terms: `search.corpus_terms(corpus)`: analyzed words per field, by item path.
+        terms: `search.corpus_key_terms(corpus)`: weighted analyzed words, by item path.
     """
     items = [i for i in corpus.items if corpus.index.get(i.id) is i]
     simple = graph.undirected()
@@ -179,17 +178,9 @@ def _label(ctx: _Context, node: str) -> str:
     return label.split(": ", 1)[0].split(" (", 1)[0]
 
 
-def _text_similarity(items: list[Item], terms: ItemTerms) -> dict[ItemId, dict[ItemId, float]]:
+def _text_similarity(items: list[Item], terms: ItemKeyTerms) -> dict[ItemId, dict[ItemId, float]]:
     """Cosine similarity of TF-IDF vectors, for every pair with a positive score."""
-    counts: list[Counter[str]] = []
-    for item in items:
-        c: Counter[str] = Counter()
-        fields = terms.get(item.path, {})
-        for name, weight in TEXT_FIELDS:
-            for word in fields.get(name, ()):
-                if len(word) >= 3 and not word.isdigit():
-                    c[word] += weight
-        counts.append(c)
+    counts = [terms.get(item.path, Counter()) for item in items]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
