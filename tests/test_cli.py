@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from wijkengids import loader, pipeline, search, validate
 from wijkengids.cli import main
 
 from .conftest import FIXTURES
@@ -80,3 +83,84 @@ def test_warnings_alone_do_not_fail_the_check(tmp_path: Path):
     result = CliRunner().invoke(main, ["check", "--root", str(root)])
     assert result.exit_code == 0
     assert "0 fouten, 1 waarschuwing in 1 bestand" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The check's cache: what each file alone yields, under its content hash
+
+
+def _check_json(root: Path) -> list[dict[str, object]]:
+    result = CliRunner().invoke(main, ["check", "--root", str(root), "--format", "json", "--info"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return json.loads(result.stdout)
+
+
+def _cold_check_json(root: Path) -> list[dict[str, object]]:
+    (root / pipeline.MEMO_FILE).unlink(missing_ok=True)
+    found = _check_json(root)
+    (root / pipeline.MEMO_FILE).unlink()
+    return found
+
+
+def test_a_second_check_parses_nothing_and_reports_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = _bad_tree(tmp_path)
+    first = _check_json(root)
+    assert (root / pipeline.MEMO_FILE).is_file()
+    parsed, checked = [], []
+    real_parse, real_html = loader.parse_item, validate.body_html
+    monkeypatch.setattr(loader, "parse_item", lambda *a: parsed.append(a[1]) or real_parse(*a))
+    monkeypatch.setattr(validate, "LOCAL_RULES", (lambda item, c: checked.append(item.path) or real_html(item, c),))
+    assert _check_json(root) == first
+    assert parsed == [] and checked == []  # everything came from the cache
+    (root / "lessons/onbekend-thema.md").write_text(
+        (root / "lessons/onbekend-thema.md").read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8"
+    )
+    _check_json(root)
+    assert parsed == ["lessons/onbekend-thema.md"] and checked == ["lessons/onbekend-thema.md"]
+
+
+def test_no_stale_finding_survives_an_edit_a_new_file_or_a_deletion(tmp_path: Path):
+    root = _bad_tree(tmp_path)
+    _check_json(root)
+    fixed = root / "lessons/onbekend-thema.md"
+    fixed.write_text(fixed.read_text(encoding="utf-8").replace("burgershap", "burgerschap"), encoding="utf-8")
+    (root / "lessons/kapotte-yaml.md").unlink()
+    broken = root / "lessons/kies-wat-doorgaat.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("[[focus]]", "[[fokus]]"), encoding="utf-8")
+    shutil.copy(root / "lessons/onbekend-bewijs.md", root / "lessons/nieuw-bewijs.md")
+    # A title read by a bare [[focus]] link elsewhere changes that item's text, not its file.
+    focus = root / "bestanddelen/focus.md"
+    focus.write_text(focus.read_text(encoding="utf-8").replace("titel: ", "titel: Scherp ", 1), encoding="utf-8")
+    warm = _check_json(root)
+    assert warm == _cold_check_json(root)
+    found = {(d["file"], d["code"]) for d in warm}
+    assert ("lessons/onbekend-thema.md", "ref.thema") not in found
+    assert ("lessons/kapotte-yaml.md", "frontmatter.yaml") not in found
+    assert ("lessons/kies-wat-doorgaat.md", "ref.link") in found
+    assert ("lessons/nieuw-bewijs.md", "enum.bewijs") in found
+
+
+def test_a_corrupt_or_foreign_cache_is_a_cold_start(tmp_path: Path):
+    root = _bad_tree(tmp_path)
+    expected = _check_json(root)
+    memo_file = root / pipeline.MEMO_FILE
+    memo_file.write_bytes(b"geen pickle")
+    assert _check_json(root) == expected
+    assert pipeline.read_memo(memo_file).parsed  # rewritten, readable again
+    memo_file.write_bytes(pickle.dumps("een andere versie van de code") + pickle.dumps(("x", "y", "z")))
+    assert pipeline.read_memo(memo_file).parsed == {}
+    assert _check_json(root) == expected
+
+
+def test_key_terms_follow_the_title_a_bare_link_reads_as(tmp_path: Path):
+    root = tmp_path / "good"
+    shutil.copytree(FIXTURES / "good", root)
+    memo = search.KeyTermMemo()
+    corpus, _ = loader.load(root)
+    search.corpus_key_terms(corpus, memo=memo)
+    focus = root / "bestanddelen/focus.md"
+    focus.write_text(focus.read_text(encoding="utf-8").replace("titel: ", "titel: Vuurtoren ", 1), encoding="utf-8")
+    corpus, _ = loader.load(root)
+    terms = search.corpus_key_terms(corpus, memo=memo)
+    assert terms == search.corpus_key_terms(corpus)
+    assert "vuurtor" in terms["lessons/kies-wat-doorgaat.md"]  # via its [[focus]]

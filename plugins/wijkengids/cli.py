@@ -5,6 +5,7 @@ each command lives next to the code it drives."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections import Counter
 from itertools import groupby
@@ -46,7 +47,13 @@ def check(paths: tuple[Path, ...], root: Path, fmt: str, info: bool) -> None:
     Met PATHS (bijvoorbeeld van een pre-commit-hook) toont check alleen de meldingen van die
     bestanden; verwijzingen worden nog steeds tegen de hele inhoud gecontroleerd."""
     root = root.resolve()
-    build = pipeline.run(settings_for(root, render=False))
+    # What each file alone yields is kept under its content hash: a second check reads only files.
+    memo_file = root / pipeline.MEMO_FILE
+    memo = pipeline.read_memo(memo_file)
+    stored = memo.stored_keys()
+    build = pipeline.run(dataclasses.replace(settings_for(root, render=False), memo=memo))
+    if memo.stored_keys() != stored:
+        pipeline.write_memo(memo, memo_file)
     only = _only(paths, root)
     relevant = [d for d in build.diagnostics if only is None or d.path in only]
     shown = [d for d in relevant if info or d.severity is not Severity.INFO]

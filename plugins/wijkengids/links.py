@@ -23,6 +23,10 @@ _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def visible_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     """Each body line outside fenced and indented code, with code spans blanked, and its file line."""
     fence: str | None = None
@@ -37,7 +41,7 @@ def visible_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
             continue
         if fence is not None or line.startswith(("    ", "\t")):
             continue
-        yield first_line + offset, _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+        yield first_line + offset, _CODE_SPAN_RE.sub(_blank, line) if "`" in line else line
 
 
 def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:

@@ -3,14 +3,23 @@ CLI and the tests alike, so nothing is computed twice per build."""
 
 from __future__ import annotations
 
+import copyreg
+import hashlib
 import logging
+import os
+import pickle
 import resource
+import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
+
+import yaml
 
 from .browser_search import ModelMemo
 from .diagnostics import Diagnostic, Severity, with_severities
@@ -25,6 +34,7 @@ from .panels import Group, PagePanel, Ref, build_panels, flow_for
 from .related import related_items
 from .search import (
     CACHE_DIR,
+    KeyTermMemo,
     SearchIndex,
     Synonyms,
     corpus_fields,
@@ -35,7 +45,7 @@ from .search import (
 )
 from .subset import Subset, kept_ids
 from .subset import problems as subset_problems
-from .validate import check_links, validate
+from .validate import LocalMemo, check_links, validate
 
 log = logging.getLogger("wijkengids")
 
@@ -46,8 +56,73 @@ class Memo:
     so an edited input can never meet a stale result."""
 
     parsed: ParseMemo = field(default_factory=dict)
+    checked: LocalMemo = field(default_factory=dict)  # findings of the rules on one item alone
+    key_terms: KeyTermMemo = field(default_factory=dict)
     layouts: LayoutMemo = field(default_factory=dict)
     search: ModelMemo = field(default_factory=ModelMemo)  # the browser search's model
+
+    def stored_keys(self) -> tuple[frozenset[Any], ...]:
+        """The keys of what `write_memo` stores: equal before and after a run, nothing is new."""
+        return frozenset(self.parsed), frozenset(self.checked), frozenset(self.key_terms)
+
+
+# `wijkengids check` keeps its memo here between runs (see `read_memo`).
+MEMO_FILE = Path(".cache") / "wijkengids" / "check.pickle"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _code_version() -> str:
+    """A hash of everything a memo's results were computed with: this package's code, PyYAML
+    and Python. Another version's memo is never read."""
+    digest = hashlib.sha256(f"{sys.version}|{yaml.__version__}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# The content model is read-only through mappingproxy, which pickle does not know: it is stored
+# as a dict and wrapped again when read.
+def _read_only(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
+
+
+def read_memo(path: Path) -> Memo:
+    """The per-file results a previous `check` stored at `path`: parsed items, their own findings
+    and key terms, all under content hashes. An empty memo when there is none, it cannot be read,
+    or another version of the code wrote it. The file is the project's own cache, as trusted as
+    its code."""
+    try:
+        with path.open("rb") as f:
+            if pickle.load(f) != _code_version():  # checked before the rest is even unpickled
+                return Memo()
+            parsed, checked, key_terms = pickle.load(f)
+    except FileNotFoundError:
+        return Memo()
+    except Exception as exc:  # any unreadable cache is just a cold start
+        log.debug("cache %s not used: %s", path, exc)
+        return Memo()
+    return Memo(parsed=parsed, checked=checked, key_terms=key_terms)
+
+
+def write_memo(memo: Memo, path: Path) -> None:
+    """Store what `read_memo` reads, atomically: a check that is interrupted leaves the old file."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as f:
+            temporary = Path(f.name)
+            pickle.dump(_code_version(), f, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((memo.parsed, memo.checked, memo.key_terms), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        temporary = None
+    except Exception as exc:  # a read-only checkout still gets its check, only not faster next time
+        log.debug("cache %s not written: %s", path, exc)
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +234,7 @@ def run(settings: Settings) -> Build:
     with _timed("load"):
         corpus, diagnostics = load(root, settings.data_dir, memo.parsed if memo else None)
     with _timed("validate"):
-        diagnostics += validate(corpus)
+        diagnostics += validate(corpus, memo.checked if memo else None)
         existing = docs_pages(settings.docs_dir) if settings.docs_dir else {}
         diagnostics += _check_docs_links(settings, existing, corpus)
     with _timed("graph"):
@@ -170,8 +245,12 @@ def run(settings: Settings) -> Build:
         synonyms, problems = load_synonyms(settings.data_dir, root)
         diagnostics += problems
     # Made once, shared: the plain text of every item's search fields and their analyzed words.
-    fields = corpus_fields(corpus) if settings.render or settings.similarity else {}
-    terms = corpus_key_terms(corpus, fields) if fields else {}
+    fields = corpus_fields(corpus) if settings.render else {}
+    terms = (
+        corpus_key_terms(corpus, fields if settings.render else None, memo.key_terms if memo else None)
+        if settings.render or settings.similarity
+        else {}
+    )
     if settings.similarity:
         with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}

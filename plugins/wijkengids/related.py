@@ -35,6 +35,7 @@ build (the word analysis is shared with the search and not counted).
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -60,10 +61,10 @@ NEIGHBOUR_WEIGHTS = {
 }
 KEY_TERMS = 60  # per item, its heaviest words; the long tail adds cost, hardly any ranking
 # A neighbour shared with more items than this is a hub (a stap, a big thema, a common signaal):
-# it adds to the score of candidates found otherwise but never selects one itself, so ranking
-# stays linear in the corpus instead of quadratic.
-HUB_MIN = 60
-HUB_SHARE = 0.05
+# it adds to the score of candidates found otherwise but never selects one itself. A fixed number,
+# not a share of the corpus, so each item weighs a bounded number of candidates and ranking stays
+# linear in the corpus (at 5% of 5,000 items it was 250 candidates per shared neighbour).
+HUB_DEGREE = 60
 
 ItemKeyTerms = Mapping[str, Counter[str]]
 
@@ -93,7 +94,10 @@ def related_items(corpus: Corpus, graph: KnowledgeGraph, terms: ItemKeyTerms) ->
         weight={
             n: NEIGHBOUR_WEIGHTS.get(graph.node_type(n), 0.0) / math.log(1 + max(1, simple.degree(n))) for n in simple
         },
-        hub_degree=max(HUB_MIN, int(HUB_SHARE * len(items))),
+        hub_degree=HUB_DEGREE,
+        themas=frozenset(i for i, item in corpus.index.items() if item.kind is Kind.THEMA),
+        others=frozenset(i for i, item in corpus.index.items() if item.kind is not Kind.THEMA),
+        sort_titles={i: item.titel.casefold() for i, item in corpus.index.items()},
     )
     text = _text_similarity(items, terms)
     return {item.id: _rank(item, ctx, text.get(item.id, {})) for item in items}
@@ -110,18 +114,15 @@ class _Context:
     adjacent: Mapping[str, set[str]]
     weight: Mapping[str, float]
     hub_degree: int
-
-
-def _allowed(item: Item, other: Item) -> bool:
-    return (item.kind is Kind.THEMA) == (other.kind is Kind.THEMA)
+    themas: frozenset[str]  # ids of thema items
+    others: frozenset[str]  # ids of every other item
+    sort_titles: Mapping[str, str]  # casefolded title by item id
 
 
 def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Related, ...]:
     if item.id not in ctx.adjacent:
         return ()
-    index = ctx.corpus.index
     neighbours = ctx.adjacent[item.id]
-    excluded = {n for n in neighbours if n in index} | {item.id}
     shared: dict[str, float] = defaultdict(float)
     hubs = []
     for z in neighbours:
@@ -131,8 +132,11 @@ def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Rela
         weight = ctx.weight[z]
         for b in ctx.adjacent[z]:
             shared[b] += weight
-    candidates = {b for b in shared if b in index} | {b for b, t in text.items() if t >= MIN_TEXT}
-    candidates = {b for b in candidates if b not in excluded and _allowed(item, index[ItemId(b)])}
+    # Thema pages are related only to thema's, other pages only to non-thema's.
+    allowed = ctx.themas if item.kind is Kind.THEMA else ctx.others
+    candidates = (shared.keys() | {b for b, t in text.items() if t >= MIN_TEXT}) & allowed
+    candidates -= neighbours  # what it links to and what links to it are listed elsewhere
+    candidates.discard(item.id)
     if not candidates:
         return ()
     for z in hubs:
@@ -142,12 +146,13 @@ def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Rela
     scored = []
     for b in candidates:
         g = GRAPH_SHARE * shared.get(b, 0.0) / best_graph
-        t = TEXT_SHARE * min(1.0, text.get(ItemId(b), 0.0) / TEXT_FULL)
-        scored.append((g + t, t, index[ItemId(b)]))
-    scored.sort(key=lambda s: (-s[0], s[2].titel.casefold()))
+        fraction = text.get(ItemId(b), 0.0) / TEXT_FULL
+        t = TEXT_SHARE * (fraction if fraction < 1.0 else 1.0)
+        scored.append((-(g + t), ctx.sort_titles[b], b, t))
+    index = ctx.corpus.index
     return tuple(
-        Related(other.id, round(score, 3), _reason(item, other, ctx, text_part >= score / 2))
-        for score, text_part, other in scored[:MAX_RELATED]
+        Related(ItemId(b), round(-negative, 3), _reason(item, index[ItemId(b)], ctx, t >= -negative / 2))
+        for negative, _, b, t in heapq.nsmallest(MAX_RELATED, scored)  # best first, ties by title
     )
 
 
@@ -187,7 +192,7 @@ def _text_similarity(items: list[Item], terms: ItemKeyTerms) -> dict[ItemId, dic
     n = len(items)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     # Words in more items than this pair up too many items to be worth their cost (n² postings).
-    common = min(max(2, n // 2), max(HUB_MIN, int(HUB_SHARE * n)))
+    common = min(max(2, n // 2), HUB_DEGREE)
     for i, c in enumerate(counts):
         # A word in one item links nothing; one in half of them says little and costs the most.
         weights = {t: (1 + math.log(tf)) * math.log((n + 1) / df[t]) for t, tf in c.items() if 1 < df[t] <= common}

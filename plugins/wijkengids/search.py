@@ -32,6 +32,7 @@ whole check (analysis shared with the browser extras) takes about 0.3 s on 300 i
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import os
@@ -43,6 +44,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -93,6 +95,7 @@ _LINK = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]+>")
 _ATTR_LIST = re.compile(r"\{:?[^}\n]*\}")
+_BLANKS = re.compile(r"[ \t]{2,}|\t")  # not every single space: 700 no-op replacements a page
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~]+", re.MULTILINE)
 
 
@@ -337,7 +340,7 @@ def plain_text(markdown: str, corpus: Corpus | None = None) -> str:
     text = _HTML_TAG.sub(" ", text)
     text = _ATTR_LIST.sub(" ", text)
     text = _MD_MARKS.sub("", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
 
 
 def _titles(corpus: Corpus, ids: Iterable[str]) -> list[str]:
@@ -388,23 +391,53 @@ ItemKeyTerms = Mapping[str, Counter[str]]
 def key_terms(fields: Mapping[str, str]) -> Counter[str]:
     """The weighted stemmed words (`stems`) of one item's KEY_FIELDS, without short words and
     numbers, in order of first appearance."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     for name, weight in KEY_FIELDS:
-        for term, n in Counter(stems(fields.get(name, ""))).items():
+        # Each distinct word is stemmed once; stems keep the order of their first word.
+        for word, n in Counter(words(fields.get(name, ""))).items():
+            term = stem(word)
             if len(term) >= 3 and not term.isdigit():
-                counts[term] += n * weight
-    return counts
+                counts[term] = counts.get(term, 0) + n * weight
+    return Counter(counts)
 
 
-def corpus_key_terms(corpus: Corpus, fields: ItemFields | None = None) -> dict[str, Counter[str]]:
+# Key terms by (item path, content hash, titles its bare `[[id]]` links read as).
+KeyTermMemo = dict[tuple[str, str, tuple[str, ...]], Counter[str]]
+
+
+def corpus_key_terms(
+    corpus: Corpus, fields: ItemFields | None = None, memo: KeyTermMemo | None = None
+) -> dict[str, Counter[str]]:
     """`key_terms` of every published item, by item path: computed once per build and shared by
     the related items and the duplicate check (word counts, not word lists: a fifth of the memory).
 
     Arguments:
         fields: `corpus_fields(corpus)` when the caller has them already.
+        memo: Key terms of an earlier run; afterwards it holds just the current items' terms.
     """
-    fields = fields if fields is not None else corpus_fields(corpus)
-    return {path: key_terms(texts) for path, texts in fields.items()}
+    current: KeyTermMemo = {}
+    for item in _published(corpus):
+        # A bare `[[id]]` reads as its target's title (plain_text): an edited title changes the key.
+        titles = tuple(
+            t.titel if (t := corpus.index.get(m.group(1).strip())) else ""  # type: ignore[call-overload]
+            for m in _LINK.finditer(item.body)
+            if not m.group(2)
+        )
+        key = (item.path, item.content_hash, titles)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            texts = fields[item.path] if fields is not None else _key_texts(item, corpus)
+            found = key_terms(texts)
+        current[key] = found
+    if memo is not None:
+        memo.clear()
+        memo.update(current)
+    return {path: terms for (path, _, _), terms in current.items()}
+
+
+def _key_texts(item: Item, corpus: Corpus) -> dict[str, str]:
+    """The KEY_FIELDS of `item_fields`, without the others."""
+    return {"titel": item.titel, "samenvatting": item.samenvatting, "body": plain_text(item.body, corpus)}
 
 
 def url_of(item: Item) -> str:
@@ -655,12 +688,14 @@ def similar_pairs(
     for c in counts:
         df.update(c.keys())
     n = len(items)
+    idf = {t: math.log((n + 1) / d) for t, d in df.items()}
+    sublinear = [0.0, *(1 + math.log(tf) for tf in range(1, 64))]  # counts are small: look them up
     vectors: list[dict[str, float]] = []
     for c in counts:
-        weights = {t: (1 + math.log(tf)) * math.log((n + 1) / df[t]) for t, tf in c.items()}
-        top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:KEY_TERMS])
-        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
-        vectors.append({t: w / norm for t, w in top.items()})
+        weights = {t: (sublinear[tf] if tf < 64 else 1 + math.log(tf)) * idf[t] for t, tf in c.items()}
+        top = heapq.nlargest(KEY_TERMS, weights.items(), key=itemgetter(1))  # stable: first seen wins a tie
+        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+        vectors.append({t: w / norm for t, w in top})
     # Candidates share at least one rarer word: a near-copy always does, and skipping the common
     # words here keeps this linear instead of quadratic in the corpus. The score itself is the
     # full cosine over all key terms.

@@ -300,22 +300,31 @@ def thema_nummer(item: Item, corpus: Corpus) -> Iterator[Diagnostic]:
         )
 
 
-ITEM_RULES: tuple[ItemRule, ...] = (
+# Rules that read nothing but the item itself: their findings are kept under the item's content
+# hash (`LocalMemo`) and found again while the file is unchanged.
+LOCAL_RULES: tuple[ItemRule, ...] = (
     required_fields,
     unknown_keys,
     id_is_slug,
+    body_link_syntax,
+    body_html,
+    body_present,
+    thema_nummer,
+)
+# Rules that also read the vocabulary or other items, run on every item every time.
+CORPUS_ITEM_RULES: tuple[ItemRule, ...] = (
     stappen_in_range,
     bewijs_known,
     actoren_known,
     signalen_known,
     references_resolve,
     body_links_resolve,
-    body_link_syntax,
-    body_html,
     bronnen_known,
-    body_present,
-    thema_nummer,
 )
+ITEM_RULES = LOCAL_RULES + CORPUS_ITEM_RULES
+
+# Findings of LOCAL_RULES by (item path, content hash).
+LocalMemo = dict[tuple[str, str], tuple[Diagnostic, ...]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,12 +410,28 @@ def orphans(corpus: Corpus) -> Iterator[Diagnostic]:
 CORPUS_RULES = (unique_ids, thema_nummers_unique, bestanddelen_used, orphans)
 
 
-def validate(corpus: Corpus) -> list[Diagnostic]:
+def validate(corpus: Corpus, memo: LocalMemo | None = None) -> list[Diagnostic]:
     """Run every rule over the corpus.
+
+    Arguments:
+        memo: Findings of LOCAL_RULES from an earlier run; afterwards it holds just the current
+            items' findings.
 
     Returns:
         The diagnostics, in a stable order (file, line, code).
     """
-    diagnostics = [d for item in corpus.items for rule in ITEM_RULES for d in rule(item, corpus)]
+    current: LocalMemo = {}
+    diagnostics = []
+    for item in corpus.items:
+        key = (item.path, item.content_hash)
+        local = memo.get(key) if memo is not None else None
+        if local is None:
+            local = tuple(d for rule in LOCAL_RULES for d in rule(item, corpus))
+        current[key] = local
+        diagnostics += local
+        diagnostics += [d for rule in CORPUS_ITEM_RULES for d in rule(item, corpus)]
+    if memo is not None:
+        memo.clear()
+        memo.update(current)
     diagnostics += [d for rule in CORPUS_RULES for d in rule(corpus)]
     return sorted(diagnostics, key=lambda d: (d.path, d.line, d.code, d.message))
