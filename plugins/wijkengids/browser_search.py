@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -129,6 +130,16 @@ def _plain(markup: str) -> str:
     return html.unescape(_HTML_TAG.sub(" ", markup))
 
 
+# One field's distinct words and how often each occurs: a tenth of a Counter's memory, so a
+# build can hold every page's words between the two passes of `model` instead of finding them twice.
+FieldWords = tuple[tuple[str, ...], "array[int]"]
+
+
+def _field_words(text: str) -> FieldWords:
+    counted = Counter(words(text))
+    return tuple(map(sys.intern, counted)), array("L", counted.values())  # one copy of a word for all pages
+
+
 @dataclass
 class ModelMemo:
     """What `mkdocs serve` keeps of the model between rebuilds, found again only under a hash of
@@ -136,7 +147,7 @@ class ModelMemo:
     term counts also under the hash of the corpus vocabulary, because compound splits depend on it.
     """
 
-    words: dict[str, list[Counter[str]]] = field(default_factory=dict)
+    words: dict[str, list[FieldWords]] = field(default_factory=dict)
     vocabulary: str = ""
     analysis: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, list[dict[str, int]]] = field(default_factory=dict)
@@ -162,20 +173,17 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     keep = memo is not None  # a one-off build lets each page's counts go as soon as they are posted
     memo = memo if memo is not None else ModelMemo()
     keys = [_text_key(doc, fields) for doc in docs]
-
-    def page_words(key: str, doc: SearchDoc) -> list[Counter[str]]:
-        found = memo.words.get(key)
-        if found is None:
-            found = [Counter(words(doc.fields.get(name, ""))) for name in fields]
-            if keep:
-                memo.words[key] = found
-        return found
-
-    # Each field is folded and split once per pass; its distinct words are analyzed once.
+    # Each field is folded and split once; its distinct words are analyzed once.
+    page_words = [
+        memo.words.get(key) or [_field_words(doc.fields.get(name, "")) for name in fields]
+        for key, doc in zip(keys, docs, strict=True)
+    ]
+    if keep:
+        memo.words = dict(zip(keys, page_words, strict=True))  # a deleted page's words go
     wordset: set[str] = set()
-    for key, doc in zip(keys, docs, strict=True):
-        for field_words in page_words(key, doc):
-            wordset.update(field_words)
+    for doc_words in page_words:
+        for distinct, _ in doc_words:
+            wordset.update(distinct)
     parts = sorted(w for w in wordset if len(w) >= MIN_PART and not w.isdigit())
     vocabulary = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     if memo.vocabulary != vocabulary:
@@ -194,18 +202,19 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     postings: dict[str, array[int]] = {}
     last_doc: dict[str, int] = {}
     lengths = []
-    for n, (key, doc) in enumerate(zip(keys, docs, strict=True)):
+    for n, (key, doc_words) in enumerate(zip(keys, page_words, strict=True)):
         page_counts = memo.counts.get(key)
         if page_counts is None:
             page_counts = []
-            for field_words in page_words(key, doc):
+            for distinct, occurrences in doc_words:
                 counts: dict[str, int] = {}
-                for word, count in field_words.items():
+                for word, count in zip(distinct, occurrences, strict=True):
                     for term in analysis.get(word) or analyze(word):
                         counts[term] = counts.get(term, 0) + count
-                page_counts.append(dict(sorted(counts.items())))
+                page_counts.append(counts)
             if keep:
                 memo.counts[key] = page_counts
+        page_words[n] = []  # posted: its words are not needed again in this build
         sizes = []
         for f, counts in enumerate(page_counts):
             sizes.append(sum(counts.values()))
@@ -218,7 +227,6 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
                 last_doc[term] = n
         lengths.append(sizes)
     # Only what this build needs survives it: a deleted page's results go.
-    memo.words = {key: memo.words[key] for key in keys if key in memo.words}
     memo.counts = {key: memo.counts[key] for key in keys if key in memo.counts}
     groups = []
     for group in synonyms.groups:
