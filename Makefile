@@ -49,4 +49,4 @@ chromium:
 	  else echo "Installeer Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
+	rm -rf site .cache .pytest_cache .ruff_cache

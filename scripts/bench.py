@@ -8,7 +8,8 @@ same Markdown files as ordinary MkDocs pages with a small nav and no wijkengids 
 project with the plugin. Runs alternate (plain, ours, plain, ours, …) so machine noise hits both;
 each build is a separate process, timed by wall clock, its peak memory read from wait4's rusage.
 Prints a Markdown table with medians and the ratio ours/plain. With --real it also measures the
-real content: `wijkengids check` time (without and with its cache), HTML per item page, search index size and the offline zip.
+real content: `wijkengids check` time (without and with its cache), HTML per item page, search
+index size and the offline zip.
 
 --serve measures edit-and-preview instead: in one process, as `mkdocs serve --dirty` runs it, a first
 full build, then per run one lesson's body edited and the site rebuilt. It reports the median

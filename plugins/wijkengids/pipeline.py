@@ -52,8 +52,9 @@ log = logging.getLogger("wijkengids")
 
 @dataclass
 class Memo:
-    """What `mkdocs serve` keeps between rebuilds: results found only under a hash of their inputs,
-    so an edited input can never meet a stale result."""
+    """What `mkdocs serve` keeps between rebuilds, and `wijkengids check` between runs (parsed,
+    checked and key_terms, see `read_memo`): results found only under a hash of their inputs, so
+    an edited input can never meet a stale result."""
 
     parsed: ParseMemo = field(default_factory=dict)
     checked: LocalMemo = field(default_factory=dict)  # findings of the rules on one item alone
