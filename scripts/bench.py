@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "scripts"))
 from gen_corpus import generate  # noqa: E402
-from wijkengids.pipeline import MEMO_FILE  # noqa: E402
+from wijkengids.pipeline import memo_file  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -102,7 +102,7 @@ def check_times(project: Path) -> tuple[float, float]:
     """`wijkengids check` from nothing (no cache), and an editor's next check after editing one
     lesson: per-file results of the unchanged files then come from the check's cache."""
     command = [str(BIN / "wijkengids"), "check", "--root", str(project)]
-    (project / MEMO_FILE).unlink(missing_ok=True)
+    memo_file(project).unlink(missing_ok=True)
     cold, _ = timed(command, project)
     lesson = sorted((project / "lessons").glob("*.md"))[0]
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nEen zin erbij.\n", encoding="utf-8")
@@ -112,7 +112,7 @@ def check_times(project: Path) -> tuple[float, float]:
 
 def real_content(work: Path) -> list[tuple[str, str]]:
     rows = []
-    (REPO / MEMO_FILE).unlink(missing_ok=True)
+    memo_file(REPO).unlink(missing_ok=True)
     check_s, _ = timed([str(BIN / "wijkengids"), "check", "--root", str(REPO)], REPO)
     rows.append(("`wijkengids check` op de echte inhoud (zonder cache)", f"{check_s:.2f} s"))
     check_s, _ = timed([str(BIN / "wijkengids"), "check", "--root", str(REPO)], REPO)

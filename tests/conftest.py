@@ -65,6 +65,12 @@ def make_site(tmp_path: Path, *overlays: str) -> FixtureSite:
     return FixtureSite(root)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`wijkengids check` keeps its cache in the user's cache folder: each test gets its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> FixtureSite:
     return make_site(tmp_path)

@@ -96,16 +96,18 @@ def _check_json(root: Path) -> list[dict[str, object]]:
 
 
 def _cold_check_json(root: Path) -> list[dict[str, object]]:
-    (root / pipeline.MEMO_FILE).unlink(missing_ok=True)
+    pipeline.memo_file(root).unlink(missing_ok=True)
     found = _check_json(root)
-    (root / pipeline.MEMO_FILE).unlink()
+    pipeline.memo_file(root).unlink()
     return found
 
 
 def test_a_second_check_parses_nothing_and_reports_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     root = _bad_tree(tmp_path)
     first = _check_json(root)
-    assert (root / pipeline.MEMO_FILE).is_file()
+    assert pipeline.memo_file(root).is_file()
+    # Never in the project: a pickle runs code when read, and the tree holds what PRs bring.
+    assert not pipeline.memo_file(root).is_relative_to(root)
     parsed, checked = [], []
     real_parse, real_html = loader.parse_item, validate.body_html
     monkeypatch.setattr(loader, "parse_item", lambda *a: parsed.append(a[1]) or real_parse(*a))
@@ -143,7 +145,7 @@ def test_no_stale_finding_survives_an_edit_a_new_file_or_a_deletion(tmp_path: Pa
 def test_a_corrupt_or_foreign_cache_is_a_cold_start(tmp_path: Path):
     root = _bad_tree(tmp_path)
     expected = _check_json(root)
-    memo_file = root / pipeline.MEMO_FILE
+    memo_file = pipeline.memo_file(root)
     memo_file.write_bytes(b"geen pickle")
     assert _check_json(root) == expected
     assert pipeline.read_memo(memo_file).parsed  # rewritten, readable again

@@ -48,7 +48,7 @@ def check(paths: tuple[Path, ...], root: Path, fmt: str, info: bool) -> None:
     bestanden; verwijzingen worden nog steeds tegen de hele inhoud gecontroleerd."""
     root = root.resolve()
     # What each file alone yields is kept under its content hash: a second check reads only files.
-    memo_file = root / pipeline.MEMO_FILE
+    memo_file = pipeline.memo_file(root)
     memo = pipeline.read_memo(memo_file)
     stored = memo.stored_keys()
     build = pipeline.run(dataclasses.replace(settings_for(root, render=False), memo=memo))

@@ -67,8 +67,15 @@ class Memo:
         return frozenset(self.parsed), frozenset(self.checked), frozenset(self.key_terms)
 
 
-# `wijkengids check` keeps its memo here between runs (see `read_memo`).
-MEMO_FILE = Path(".cache") / "wijkengids" / "check.pickle"
+def memo_file(root: Path) -> Path:
+    """Where `wijkengids check` keeps its memo for the project at `root` (see `read_memo`): in the
+    user's cache folder, never in the project. A pickle runs code when read, and a project tree
+    holds what pull requests bring; a contribution is text and must stay text."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    project = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return base / "wijkengids" / "check" / f"{project}.pickle"
+
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -93,8 +100,7 @@ copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 def read_memo(path: Path) -> Memo:
     """The per-file results a previous `check` stored at `path`: parsed items, their own findings
     and key terms, all under content hashes. An empty memo when there is none, it cannot be read,
-    or another version of the code wrote it. The file is the project's own cache, as trusted as
-    its code."""
+    or another version of the code wrote it. Only the user's own cache folder is read (`memo_file`)."""
     try:
         with path.open("rb") as f:
             if pickle.load(f) != _code_version():  # checked before the rest is even unpickled
