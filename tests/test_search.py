@@ -16,10 +16,10 @@ from wijkengids.browser_search import MODEL_FILE
 from wijkengids.cli import main, settings_for
 from wijkengids.loader import load
 from wijkengids.search import (
-    CACHE_DIR,
     DUPLICATE_THRESHOLD,
     analyze,
     analyzer,
+    cache_dir,
     corpus_key_terms,
     duplicate_diagnostics,
     load_synonyms,
@@ -95,7 +95,7 @@ def _index(root: Path):
     corpus, _ = load(root, root / "data")
     synonyms, problems = load_synonyms(root / "data", root)
     assert problems == []
-    return open_index(corpus, synonyms, root / CACHE_DIR)
+    return open_index(corpus, synonyms, cache_dir(root))
 
 
 def _ids(index, query: str, **filters) -> list[str]:
@@ -193,8 +193,9 @@ def test_a_malformed_synonym_file_gives_a_diagnostic(tmp_path: Path, text: str, 
 def test_index_is_rebuilt_when_content_changes_and_not_otherwise(tmp_path: Path):
     root = _tree(tmp_path)
     first = _index(root)
-    assert first.rebuilt and (root / CACHE_DIR / "manifest.json").exists()
-    key = json.loads((root / CACHE_DIR / "manifest.json").read_text())["key"]
+    assert first.rebuilt and (cache_dir(root) / "manifest.json").exists()
+    assert not cache_dir(root).is_relative_to(root)  # Whoosh pickles: never where a PR puts files
+    key = json.loads((cache_dir(root) / "manifest.json").read_text())["key"]
     assert not _index(root).rebuilt
     assert _ids(_index(root), "Kruidenwijk") == []
 
@@ -202,7 +203,7 @@ def test_index_is_rebuilt_when_content_changes_and_not_otherwise(tmp_path: Path)
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nZo ging het in de Kruidenwijk.\n", encoding="utf-8")
     changed = _index(root)
     assert changed.rebuilt
-    assert json.loads((root / CACHE_DIR / "manifest.json").read_text())["key"] != key
+    assert json.loads((cache_dir(root) / "manifest.json").read_text())["key"] != key
     assert _ids(changed, "Kruidenwijk") == ["kies-wat-doorgaat"]
     assert not _index(root).rebuilt
 
@@ -213,11 +214,11 @@ def test_index_is_rebuilt_when_content_changes_and_not_otherwise(tmp_path: Path)
 def test_a_damaged_cache_is_rebuilt(tmp_path: Path):
     root = _tree(tmp_path)
     _index(root)
-    shutil.rmtree(root / CACHE_DIR / "index")  # the manifest still names the current key
+    shutil.rmtree(cache_dir(root) / "index")  # the manifest still names the current key
     index = _index(root)
     assert index.rebuilt
     assert _ids(index, "Leeuwarden")[:1] == ["frontlijnteams-leeuwarden"]
-    (root / CACHE_DIR / "manifest.json").write_text("{kapot", encoding="utf-8")
+    (cache_dir(root) / "manifest.json").write_text("{kapot", encoding="utf-8")
     assert _index(root).rebuilt
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .browser_search import ModelMemo
+from .cachedir import project_cache
 from .diagnostics import Diagnostic, Severity, with_severities
 from .explore import WIJKSCAN_URI
 from .graph import KnowledgeGraph, LayoutMemo, build_graph
@@ -33,10 +34,10 @@ from .pages import LEESWIJZER_URI, explore_pages, generate
 from .panels import Group, PagePanel, Ref, build_panels, flow_for
 from .related import related_items
 from .search import (
-    CACHE_DIR,
     KeyTermMemo,
     SearchIndex,
     Synonyms,
+    cache_dir,
     corpus_fields,
     corpus_key_terms,
     duplicate_diagnostics,
@@ -68,12 +69,8 @@ class Memo:
 
 
 def memo_file(root: Path) -> Path:
-    """Where `wijkengids check` keeps its memo for the project at `root` (see `read_memo`): in the
-    user's cache folder, never in the project. A pickle runs code when read, and a project tree
-    holds what pull requests bring; a contribution is text and must stay text."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    project = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return base / "wijkengids" / "check" / f"{project}.pickle"
+    """Where `wijkengids check` keeps its memo for the project at `root` (see `read_memo`)."""
+    return project_cache(root) / "check.pickle"
 
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -142,7 +139,7 @@ class Settings:
         docs_dir: Hand-written pages; their `[[id]]` links are checked too. None to skip.
         severities: Severity per diagnostic code or code prefix (`warn`, `error`, `info`, `ignore`).
         similarity: Look for near-duplicate items (`content.duplicate`); about 0.2 s on 300 items.
-        cache_dir: Where the search index is cached; `<root>/.cache/wijkengids/search` by default.
+        cache_dir: Where the search index is cached; `search.cache_dir(root)` by default.
         render: Also make what pages show (related items, generated pages, panels, search text);
             `wijkengids check` needs only the diagnostics and skips it.
         subset: Publish only part of the guide (`thema:<id>` or `stap:<n>`, see `subset`), for a
@@ -313,4 +310,4 @@ def run(settings: Settings) -> Build:
 
 def search_index(build: Build, settings: Settings) -> SearchIndex:
     """The Whoosh index of a build's corpus, from the cache when the content did not change."""
-    return open_index(build.corpus, build.synonyms, settings.cache_dir or settings.root / CACHE_DIR)
+    return open_index(build.corpus, build.synonyms, settings.cache_dir or cache_dir(settings.root))

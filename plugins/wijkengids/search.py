@@ -14,9 +14,10 @@ A wijkmanager types a question, not a title ("schulden en armoede achter de voor
 - **Ranking.** BM25F over the fields, each with a weight (`FIELD_BOOSTS`: the title weighs most,
   then samenvatting and place); all question words are OR-ed, so the page matching most of them
   comes first.
-- **Cache.** The index lives outside `site/` in `.cache/wijkengids/search/` under the project
-  root, keyed by the hash of every item's content hash, the vocabulary and `ANALYZER_VERSION`
-  (in `manifest.json`); it is rebuilt only when one of those changed.
+- **Cache.** The index lives in the user's cache folder (`cache_dir`; see `cachedir.py`: Whoosh
+  pickles its table of contents, so never in the project), keyed by the hash of every item's
+  content hash, the vocabulary and `ANALYZER_VERSION` (in `manifest.json`); it is rebuilt only
+  when one of those changed.
 
 Duplicates (`content.duplicate`, a warning): two items whose key terms overlap so much that one
 probably repeats the other. The similarity is the cosine of TF-IDF vectors over each item's key
@@ -59,6 +60,7 @@ from whoosh.lang.stopwords import stoplists
 from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.support.charset import accent_map
 
+from .cachedir import project_cache
 from .diagnostics import Diagnostic, Severity
 from .loader import _load_list
 from .model import Corpus, Item, Kind
@@ -66,7 +68,12 @@ from .model import Corpus, Item, Kind
 # Bump when the analyzer, the schema or what goes into a field changes: old caches are rebuilt.
 ANALYZER_VERSION = "3"
 SYNONYMS_FILE = "synoniemen.yml"
-CACHE_DIR = Path(".cache") / "wijkengids" / "search"
+
+
+def cache_dir(root: Path) -> Path:
+    """The folder of the project's Whoosh index and its manifest (see `cachedir`)."""
+    return project_cache(root) / "search"
+
 
 # Query weight per field (BM25F): a word in the title counts most.
 FIELD_BOOSTS: Mapping[str, float] = MappingProxyType(
@@ -612,7 +619,7 @@ def open_index(corpus: Corpus, synonyms: Synonyms, cache_dir: Path) -> SearchInd
     Arguments:
         corpus: The loaded items.
         synonyms: Applied at query time (not part of the index).
-        cache_dir: Folder for the index and its manifest, e.g. `<root>/.cache/wijkengids/search`.
+        cache_dir: Folder for the index and its manifest, e.g. `cache_dir(root)`.
 
     Returns:
         The open index; `rebuilt` is True when this call (re)built it.
@@ -778,7 +785,7 @@ def zoek(
 
         hint = did_you_mean(thema, [t.id for t in corpus.of_kind(Kind.THEMA)])
         raise click.BadParameter(f"onbekend thema `{thema}`" + (f" — {hint}" if hint else ""), param_hint="--thema")
-    index = open_index(corpus, synonyms, root / CACHE_DIR)
+    index = open_index(corpus, synonyms, cache_dir(root))
     hits = index.search(" ".join(query), kind=kind, stap=stap, thema=thema, limit=limit)
     if as_json:
         click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
