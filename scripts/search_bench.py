@@ -33,7 +33,7 @@ import yaml
 
 from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS, static_server
 from wijkengids.loader import load
-from wijkengids.search import CACHE_DIR, load_synonyms, open_index
+from wijkengids.search import cache_dir, load_synonyms, open_index
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = Path(__file__).with_name("search_questions.yml")
@@ -132,7 +132,7 @@ def report(name: str, outcomes: Sequence[Outcome], seconds: float, detail: bool 
 def whoosh_engine(root: Path) -> Callable[[str], list[str]]:
     corpus, _ = load(root, root / "data")
     synonyms, _ = load_synonyms(root / "data", root)
-    index = open_index(corpus, synonyms, root / CACHE_DIR)
+    index = open_index(corpus, synonyms, cache_dir(root))
     return lambda q: [h.id for h in index.search(q, limit=20)]
 
 
