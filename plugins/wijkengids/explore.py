@@ -228,9 +228,10 @@ def kaart(corpus: Corpus, graph: KnowledgeGraph, layouts: LayoutMemo | None = No
     node, and an item that names no thema (most bestanddelen), belongs to those of the items it
     is connected to: filtering on a thema keeps the bestanddelen, signalen and plaatsen that
     occur in it."""
-    simple = graph.undirected(exclude=("bron",))
-    wanted = [n for n in simple if graph.node_type(n) != "plaats" or is_place(str(simple.nodes[n].get("label", "")))]
-    simple = simple.subgraph(wanted).copy()
+    simple = graph.undirected(exclude=("bron",))  # a new graph of our own: trimmed in place, not copied
+    simple.remove_nodes_from(
+        [n for n in simple if graph.node_type(n) == "plaats" and not is_place(str(simple.nodes[n].get("label", "")))]
+    )
     simple.remove_nodes_from([n for n in list(simple) if simple.degree(n) == 0])  # a signal no page names
     positions = layout(simple, layouts)
     vocab = corpus.vocabulary
