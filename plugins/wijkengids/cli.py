@@ -51,7 +51,7 @@ def check(paths: tuple[Path, ...], root: Path, fmt: str, info: bool) -> None:
     memo_file = pipeline.memo_file(root)
     memo = pipeline.read_memo(memo_file)
     stored = memo.stored_keys()
-    build = pipeline.run(dataclasses.replace(settings_for(root, render=False), memo=memo))
+    build = pipeline.run(dataclasses.replace(settings_for(root, render=False), graph=False, memo=memo))
     if memo.stored_keys() != stored:
         pipeline.write_memo(memo, memo_file)
     only = _only(paths, root)

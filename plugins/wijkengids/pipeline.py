@@ -142,6 +142,8 @@ class Settings:
         cache_dir: Where the search index is cached; `search.cache_dir(root)` by default.
         render: Also make what pages show (related items, generated pages, panels, search text);
             `wijkengids check` needs only the diagnostics and skips it.
+        graph: Build the knowledge graph without `render` too (`wijkengids graaf`); `check` needs
+            none of it.
         subset: Publish only part of the guide (`thema:<id>` or `stap:<n>`, see `subset`), for a
             werkatelier bundle; None publishes everything.
         memo: Results of the previous run to reuse where the inputs are unchanged (serve only).
@@ -154,6 +156,7 @@ class Settings:
     similarity: bool = True
     cache_dir: Path | None = None
     render: bool = True
+    graph: bool = True
     subset: str | None = None
     memo: Memo | None = field(default=None, compare=False)
 
@@ -164,7 +167,7 @@ class Build:
 
     corpus: Corpus
     diagnostics: tuple[Diagnostic, ...]
-    graph: KnowledgeGraph
+    graph: KnowledgeGraph | None  # None when neither `render` nor `graph` asked for it
     leeswijzer: Leeswijzer
     pages: Mapping[str, str]
     panels: Mapping[str, PagePanel]
@@ -241,8 +244,10 @@ def run(settings: Settings) -> Build:
         diagnostics += validate(corpus, memo.checked if memo else None)
         existing = docs_pages(settings.docs_dir) if settings.docs_dir else {}
         diagnostics += _check_docs_links(settings, existing, corpus)
-    with _timed("graph"):
-        graph = build_graph(corpus)
+    graph = None
+    if settings.render or settings.graph:
+        with _timed("graph"):
+            graph = build_graph(corpus)
     with _timed("leeswijzer"):
         leeswijzer = route(corpus)
     with _timed("synonyms"):
@@ -272,6 +277,7 @@ def run(settings: Settings) -> Build:
             shown = Corpus.of([i for i in corpus.items if i.id in kept], corpus.vocabulary)
             published = frozenset(i.src_uri for i in shown.items)
     if settings.render:
+        assert graph is not None  # built above whenever render is
         with _timed("related"):
             related = related_items(corpus, graph, terms)
         with _timed("pages"):

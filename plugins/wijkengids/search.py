@@ -33,7 +33,6 @@ whole check (analysis shared with the browser extras) takes about 0.3 s on 300 i
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import math
 import os
@@ -700,7 +699,7 @@ def similar_pairs(
     vectors: list[dict[str, float]] = []
     for c in counts:
         weights = {t: (sublinear[tf] if tf < 64 else 1 + math.log(tf)) * idf[t] for t, tf in c.items()}
-        top = heapq.nlargest(KEY_TERMS, weights.items(), key=itemgetter(1))  # stable: first seen wins a tie
+        top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:KEY_TERMS]  # stable: first seen wins a tie
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         vectors.append({t: w / norm for t, w in top})
     # Candidates share at least one rarer word: a near-copy always does, and skipping the common
