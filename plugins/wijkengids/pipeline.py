@@ -4,6 +4,7 @@ CLI and the tests alike, so nothing is computed twice per build."""
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import logging
 import os
@@ -76,6 +77,7 @@ def memo_file(root: Path) -> Path:
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@functools.cache  # read once per process: the code does not change under a running check
 def _code_version() -> str:
     """A hash of everything a memo's results were computed with: this package's code, PyYAML
     and Python. Another version's memo is never read."""
@@ -254,12 +256,9 @@ def run(settings: Settings) -> Build:
         synonyms, problems = load_synonyms(settings.data_dir, root)
         diagnostics += problems
     # Made once, shared: the plain text of every item's search fields and their analyzed words.
-    fields = corpus_fields(corpus) if settings.render else {}
-    terms = (
-        corpus_key_terms(corpus, fields if settings.render else None, memo.key_terms if memo else None)
-        if settings.render or settings.similarity
-        else {}
-    )
+    fields = corpus_fields(corpus) if settings.render else None
+    needs_terms = settings.render or settings.similarity
+    terms = corpus_key_terms(corpus, fields, memo.key_terms if memo else None) if needs_terms else {}
     if settings.similarity:
         with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}
@@ -310,7 +309,7 @@ def run(settings: Settings) -> Build:
         items_by_uri=MappingProxyType({i.src_uri: i for i in corpus.items}),
         synonyms=synonyms,
         published=published,
-        search_fields=MappingProxyType(fields),
+        search_fields=MappingProxyType(fields or {}),
     )
 
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 from .graph import KnowledgeGraph
 from .model import Corpus, Item, ItemId, Kind
+from .search import ItemKeyTerms
 
 MAX_RELATED = 5
 GRAPH_SHARE = 0.6
@@ -65,8 +66,6 @@ KEY_TERMS = 60  # per item, its heaviest words; the long tail adds cost, hardly 
 # not a share of the corpus, so each item weighs a bounded number of candidates and ranking stays
 # linear in the corpus (at 5% of 5,000 items it was 250 candidates per shared neighbour).
 HUB_DEGREE = 60
-
-ItemKeyTerms = Mapping[str, Counter[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +184,7 @@ def _label(ctx: _Context, node: str) -> str:
 
 def _text_similarity(items: list[Item], terms: ItemKeyTerms) -> dict[ItemId, dict[ItemId, float]]:
     """Cosine similarity of TF-IDF vectors, for every pair with a positive score."""
-    counts = [terms.get(item.path, Counter()) for item in items]
+    counts = [terms.get(item.path, {}) for item in items]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())

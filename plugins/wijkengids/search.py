@@ -391,10 +391,10 @@ def corpus_fields(corpus: Corpus) -> dict[str, dict[str, str]]:
 
 # What related items and the duplicate check compare: titel counted 3 times, samenvatting twice.
 KEY_FIELDS = (("titel", 3), ("samenvatting", 2), ("body", 1))
-ItemKeyTerms = Mapping[str, Counter[str]]
+ItemKeyTerms = Mapping[str, Mapping[str, int]]
 
 
-def key_terms(fields: Mapping[str, str]) -> Counter[str]:
+def key_terms(fields: Mapping[str, str]) -> dict[str, int]:
     """The weighted stemmed words (`stems`) of one item's KEY_FIELDS, without short words and
     numbers, in order of first appearance."""
     counts: dict[str, int] = {}
@@ -404,16 +404,16 @@ def key_terms(fields: Mapping[str, str]) -> Counter[str]:
             term = stem(word)
             if len(term) >= 3 and not term.isdigit():
                 counts[term] = counts.get(term, 0) + n * weight
-    return Counter(counts)
+    return counts
 
 
 # Key terms by (item path, content hash, titles its bare `[[id]]` links read as).
-KeyTermMemo = dict[tuple[str, str, tuple[str, ...]], Counter[str]]
+KeyTermMemo = dict[tuple[str, str, tuple[str, ...]], dict[str, int]]
 
 
 def corpus_key_terms(
     corpus: Corpus, fields: ItemFields | None = None, memo: KeyTermMemo | None = None
-) -> dict[str, Counter[str]]:
+) -> dict[str, dict[str, int]]:
     """`key_terms` of every published item, by item path: computed once per build and shared by
     the related items and the duplicate check (word counts, not word lists: a fifth of the memory).
 
@@ -421,24 +421,30 @@ def corpus_key_terms(
         fields: `corpus_fields(corpus)` when the caller has them already.
         memo: Key terms of an earlier run; afterwards it holds just the current items' terms.
     """
+
+    def computed(item: Item) -> dict[str, int]:
+        return key_terms(fields[item.path] if fields is not None else _key_texts(item, corpus))
+
+    if memo is None:  # a one-off build: no keys to make
+        return {item.path: computed(item) for item in _published(corpus)}
     current: KeyTermMemo = {}
     for item in _published(corpus):
-        # A bare `[[id]]` reads as its target's title (plain_text): an edited title changes the key.
-        titles = tuple(
-            t.titel if (t := corpus.index.get(m.group(1).strip())) else ""  # type: ignore[call-overload]
-            for m in _LINK.finditer(item.body)
-            if not m.group(2)
-        )
-        key = (item.path, item.content_hash, titles)
-        found = memo.get(key) if memo is not None else None
-        if found is None:
-            texts = fields[item.path] if fields is not None else _key_texts(item, corpus)
-            found = key_terms(texts)
-        current[key] = found
-    if memo is not None:
-        memo.clear()
-        memo.update(current)
+        key = (item.path, item.content_hash, _linked_titles(item, corpus))
+        found = memo.get(key)
+        current[key] = found if found is not None else computed(item)
+    memo.clear()
+    memo.update(current)
     return {path: terms for (path, _, _), terms in current.items()}
+
+
+def _linked_titles(item: Item, corpus: Corpus) -> tuple[str, ...]:
+    """The titles its bare `[[id]]` links read as (plain_text): part of a key-term memo key, so an
+    edited title elsewhere changes this item's key."""
+    return tuple(
+        t.titel if (t := corpus.index.get(m.group(1).strip())) else ""  # type: ignore[call-overload]
+        for m in _LINK.finditer(item.body)
+        if not m.group(2)
+    )
 
 
 def _key_texts(item: Item, corpus: Corpus) -> dict[str, str]:
