@@ -323,7 +323,11 @@ def test_wijkscan_lists_each_signals_pages_and_the_bestanddelen_behind_them(expl
     assert len(data["items"]) == len(scan.items)
     n = scan.index_of(build.corpus.index["focus"])
     assert f'<span data-wg-item="{n}"><a href="../bestanddelen/focus/">Focus</a></span>' in html
-    assert "Bestanddelen erachter:" in _text(html)
+    # One list item per bestanddeel, not one paragraph of links (Markdown rescans a paragraph per link).
+    via = html.split('<p class="wg-scan__via">Bestanddelen erachter:</p>', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<li>(.*?)</li>", via) == [
+        f'<span data-wg-item="{n}"><a href="../bestanddelen/focus/">Focus</a></span>'
+    ]
     stap1 = _text(explore_site.html("leeswijzer/stap-1/"))
     assert "Doe de wijkscan" in stap1
 
