@@ -3,6 +3,7 @@ page survives: after every kind of edit, every page equals the one a clean build
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from wijkengids import pipeline
 from wijkengids.browser_search import MODEL_FILE
 
 from .conftest import FixtureSite
@@ -76,6 +78,7 @@ def assert_same_as_clean_build(site: FixtureSite, tmp_path: Path) -> None:
         [sys.executable, "-c", CLEAN_PREVIEW, str(site.root / "mkdocs.yml"), str(clean)],
         check=True,
         capture_output=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(clean) + "-cache"},  # clean: no memo of earlier builds
     )
     expected, actual = outputs(clean), outputs(site.site_dir)
     assert sorted(actual) == sorted(expected)
@@ -178,3 +181,59 @@ def test_a_normal_build_after_a_preview_is_a_clean_one(site: FixtureSite, tmp_pa
     clean = tmp_path / "clean"
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(clean)], cwd=site.root, check=True)
     assert outputs(after) == outputs(clean)
+
+
+def _cli_build(site: FixtureSite, site_dir: Path, cache: Path) -> dict[str, bytes]:
+    """`mkdocs build` in its own process, as an editor runs it, with `cache` as the cache folder."""
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site_dir)],
+        cwd=site.root,
+        check=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )
+    return outputs(site_dir)
+
+
+def test_builds_share_a_memo_and_no_stale_page_survives_it(site: FixtureSite, tmp_path):
+    """Each build stores parse results, findings, key terms and the kaart layout under content
+    hashes in the user's cache folder; the next build finds only what its inputs still hash to."""
+    cache = tmp_path / "cache"
+    _cli_build(site, site.site_dir, cache)
+    memo = pipeline.memo_file(site.root).relative_to(os.environ["XDG_CACHE_HOME"])
+    stored = cache / memo
+    assert stored.is_file() and not stored.is_relative_to(site.root)
+    first = stored.stat().st_mtime_ns
+    _cli_build(site, site.site_dir, cache)
+    assert stored.stat().st_mtime_ns == first  # everything was found in it: nothing new to store
+
+    def same_as_clean(step: str) -> None:
+        warm = _cli_build(site, site.site_dir, cache)
+        clean = _cli_build(site, tmp_path / f"clean-{step}", tmp_path / f"cache-{step}")
+        assert sorted(warm) == sorted(clean)
+        assert [path for path in clean if warm[path] != clean[path]] == [], step
+
+    edit(site, FOCUS, "titel: Focus", "titel: Focus houden")
+    same_as_clean("titel")
+    assert "Focus houden" in site.html("lessen/kies-wat-doorgaat/")
+    edit(site, OTHER_LESSON, "[[kies-wat-doorgaat]].", "[[kies-wat-doorgaat]] en [[lange-adem]].")
+    edit(site, LESSON, "themas: [burgerschap]", "themas: [wijkveiligheid]")
+    same_as_clean("link-en-thema")
+    site.write(
+        "lessons/tel-de-lege-woningen.md",
+        site.read(OTHER_LESSON).replace("titel: Zie signalen vroeg", "titel: Tel de lege woningen"),
+    )
+    same_as_clean("nieuw")
+    site.remove(OTHER_LESSON)
+    same_as_clean("weg")
+    assert stored.stat().st_mtime_ns != first
+    parsed = {key[0] for key in pipeline.read_memo(stored).parsed}
+    assert "lessons/tel-de-lege-woningen.md" in parsed and OTHER_LESSON not in parsed  # only current files
+
+
+def test_cache_false_keeps_nothing(site: FixtureSite, tmp_path):
+    site.write(
+        "mkdocs.yml", site.read("mkdocs.yml").replace("  - wijkengids\n", "  - wijkengids:\n      cache: false\n")
+    )
+    assert "cache: false" in site.read("mkdocs.yml")
+    _cli_build(site, site.site_dir, tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()

@@ -54,9 +54,9 @@ log = logging.getLogger("wijkengids")
 
 @dataclass
 class Memo:
-    """What `mkdocs serve` keeps between rebuilds, and `wijkengids check` between runs (parsed,
-    checked and key_terms, see `read_memo`): results found only under a hash of their inputs, so
-    an edited input can never meet a stale result."""
+    """What `mkdocs serve` keeps between rebuilds, and `wijkengids check` and `mkdocs build`
+    between runs (all but `search`, see `read_memo`): results found only under a hash of their
+    inputs, so an edited input can never meet a stale result."""
 
     parsed: ParseMemo = field(default_factory=dict)
     checked: LocalMemo = field(default_factory=dict)  # findings of the rules on one item alone
@@ -66,11 +66,12 @@ class Memo:
 
     def stored_keys(self) -> tuple[frozenset[Any], ...]:
         """The keys of what `write_memo` stores: equal before and after a run, nothing is new."""
-        return frozenset(self.parsed), frozenset(self.checked), frozenset(self.key_terms)
+        return frozenset(self.parsed), frozenset(self.checked), frozenset(self.key_terms), frozenset(self.layouts)
 
 
 def memo_file(root: Path) -> Path:
-    """Where `wijkengids check` keeps its memo for the project at `root` (see `read_memo`)."""
+    """Where `wijkengids check` and `mkdocs build` keep the memo of the project at `root` (see
+    `read_memo`): in the user's cache folder, never in the project."""
     return project_cache(root) / "check.pickle"
 
 
@@ -97,20 +98,22 @@ copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 
 def read_memo(path: Path) -> Memo:
-    """The per-file results a previous `check` stored at `path`: parsed items, their own findings
-    and key terms, all under content hashes. An empty memo when there is none, it cannot be read,
-    or another version of the code wrote it. Only the user's own cache folder is read (`memo_file`)."""
+    """The results a previous check or build stored at `path`: parsed items, their own findings,
+    key terms and the kaart layout, all under content hashes (like Sphinx's pickled environment).
+    An empty memo when there is none, it cannot be read, or another version of the code wrote it.
+    Only the user's own cache folder is read (`memo_file`). The search model's memo is not stored:
+    it would double the file for a saving of a few seconds at 5,000 items."""
     try:
         with path.open("rb") as f:
             if pickle.load(f) != _code_version():  # checked before the rest is even unpickled
                 return Memo()
-            parsed, checked, key_terms = pickle.load(f)
+            parsed, checked, key_terms, layouts = pickle.load(f)
     except FileNotFoundError:
         return Memo()
     except Exception as exc:  # any unreadable cache is just a cold start
         log.debug("cache %s not used: %s", path, exc)
         return Memo()
-    return Memo(parsed=parsed, checked=checked, key_terms=key_terms)
+    return Memo(parsed=parsed, checked=checked, key_terms=key_terms, layouts=layouts)
 
 
 def write_memo(memo: Memo, path: Path) -> None:
@@ -121,7 +124,7 @@ def write_memo(memo: Memo, path: Path) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as f:
             temporary = Path(f.name)
             pickle.dump(_code_version(), f, pickle.HIGHEST_PROTOCOL)
-            pickle.dump((memo.parsed, memo.checked, memo.key_terms), f, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((memo.parsed, memo.checked, memo.key_terms, memo.layouts), f, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         temporary = None
     except Exception as exc:  # a read-only checkout still gets its check, only not faster next time

@@ -66,8 +66,11 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
         # `serve --dirty` only: the content key each page was last rendered with, and nothing else.
         self.render_cache: render_cache.RenderCache | None = None
-        # `serve` only: parse results and the kaart layout, found again only under their content hash.
+        # Parse results, key terms, kaart layout…, found again only under their content hash: read
+        # from the user's cache folder by the first build, kept by `serve` between rebuilds.
         self.memo: pipeline.Memo | None = None
+        self.memo_file: Path | None = None  # where it is stored; None with `cache: false`
+        self.memo_stored: tuple[frozenset[Any], ...] = ()  # its keys as read
         self.search_entries: dict[str, list[dict[str, Any]]] = {}  # per page, of this rebuild
         self.search_seen = 0
 
@@ -75,9 +78,10 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         # Defining on_startup keeps this object across `serve` rebuilds: on_config resets the rest.
         self.serving = command == "serve"
         self.render_cache = render_cache.RenderCache() if self.serving and dirty else None
-        self.memo = pipeline.Memo() if self.serving else None
+        self.memo = None
 
     def on_shutdown(self) -> None:
+        self._store_memo()  # `serve` stores it once, not after every rebuild
         self.serving = False
         self.render_cache = None
         self.memo = None
@@ -93,6 +97,10 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         if not self.config.enabled:
             return config
         root = self._root(config)
+        if self.memo is None:
+            self.memo_file = pipeline.memo_file(root) if self.config.cache else None
+            self.memo = pipeline.read_memo(self.memo_file) if self.memo_file else pipeline.Memo()
+            self.memo_stored = self.memo.stored_keys()
         self.links = WikiLinkExtension(
             lambda item_id: self.build.resolve(item_id) if self.build else None,
             untrusted=lambda src_uri: bool(self.build and self.build.item_for(src_uri)),  # cleaned by sanitize
@@ -125,6 +133,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
                 memo=self.memo,
             )
         )
+        if not self.serving:
+            self._store_memo()
         report(self.build)
         files = add_files(files, self.build, config)
         if self.render_cache is not None:
@@ -185,7 +195,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             location_of,
             self.build.pages,
             self.build.search_fields,
-            self.memo.search if self.memo else None,
+            # Only `serve` keeps the model's word counts: a build lets them go as soon as they are used.
+            self.memo.search if self.serving and self.memo else None,
         )
         write_file(model.encode("utf-8"), os.path.join(config.site_dir, browser_search.MODEL_FILE))
         write_file(shown.encode("utf-8"), index_path)  # before the offline plugin (listed later) reads it
@@ -217,6 +228,11 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         env.filters["wg_csp"] = sanitize.content_security_policy  # theme/partials/wg-csp.html
         env.filters["wg_search_worker"] = lambda block: MATERIAL_WORKER.sub(SEARCH_WORKER, block)  # main.html
         return env
+
+    def _store_memo(self) -> None:
+        if self.memo is not None and self.memo_file is not None and self.memo.stored_keys() != self.memo_stored:
+            pipeline.write_memo(self.memo, self.memo_file)
+            self.memo_stored = self.memo.stored_keys()
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
