@@ -158,3 +158,43 @@ def test_without_strict_the_bad_tree_still_builds(bad_site: FixtureSite, mkdocs_
     assert "onbekend thema `burgershap`" in mkdocs_log.text
     assert "Zie ook" in bad_site.html("lessen/kapotte-link/")
     assert 'class="wg-link-onbekend"' in bad_site.html("lessen/kapotte-link/")
+
+
+def test_page_urls_equal_mkdocs_relative_urls(tmp_path):
+    """The panels' URLs (plugin.PageUrls) are exactly MkDocs' own, for directory and file URLs."""
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils import get_relative_url
+
+    from wijkengids.plugin import PageUrls
+
+    sources = [
+        "index.md",
+        "lessen/index.md",
+        "lessen/kies-wat-doorgaat.md",
+        "lessen/zie-signalen-vroeg.md",
+        "bestanddelen/focus.md",
+        "leeswijzer/stap-1.md",
+        "a/b/c/diep.md",
+    ]
+    for directory_urls in (True, False):
+        files = Files([File(s, str(tmp_path), str(tmp_path / "site"), directory_urls) for s in sources])
+        urls = PageUrls(files)
+        for file in files:
+            page = Page(None, file, {})  # type: ignore[arg-type]
+            url = urls.relative_to(page)
+            for target in files:
+                assert url(target.src_uri) == get_relative_url(target.url, file.url), (file.url, target.url)
+            assert url("lessen/niet-in-deze-bundel.md") == ""
+
+
+def test_links_of_generated_pages_equal_relpath():
+    import posixpath
+
+    from wijkengids.pages import linker
+
+    uris = ["index.md", "lessen/index.md", "lessen/a.md", "bestanddelen/b.md", "matrix/x-stap-1.md", "a/b/c.md"]
+    for page in uris:
+        link = linker(page)
+        for target in uris:
+            assert link(target) == posixpath.relpath(target, posixpath.dirname(page) or "."), (page, target)

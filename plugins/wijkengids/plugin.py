@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.build: pipeline.Build | None = None
         self.links: WikiLinkExtension | None = None
         self.files: Files | None = None
+        self.urls: PageUrls | None = None
         self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
         # `serve --dirty` only: the content key each page was last rendered with, and nothing else.
         self.render_cache: render_cache.RenderCache | None = None
@@ -92,7 +95,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             self.render_cache.pages.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.build, self.files = None, None  # nothing but the render cache and memo survive rebuilds
+        self.build, self.files, self.urls = None, None, None  # only the render cache and memo survive rebuilds
         self.search_entries, self.search_seen = {}, 0
         if not self.config.enabled:
             return config
@@ -169,12 +172,11 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             entries = search.search_index.entries
             self.search_entries[page.file.src_uri] = entries[self.search_seen :]
             self.search_seen = len(entries)
-        if self.build and self.files is not None:
-            files = self.files
+        if self.build and self.urls is not None:
             context["wg"] = self.build.panel_for(page.file.src_uri)
             if self.serving:  # the live preview shows content problems on every page
                 context["wg_problems"] = list(self.build.problems())
-            context["wg_url"] = lambda src_uri: _url_for(files, page, src_uri)
+            context["wg_url"] = self.urls.relative_to(page)
             context["wg_preview"] = self.serving  # no CSP: `serve` injects an inline live-reload script
         return context
 
@@ -225,6 +227,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.files = files  # the final file list, for page-relative URLs in the panels
+        self.urls = PageUrls(files)
         env.filters["wg_csp"] = sanitize.content_security_policy  # theme/partials/wg-csp.html
         env.filters["wg_search_worker"] = lambda block: MATERIAL_WORKER.sub(SEARCH_WORKER, block)  # main.html
         return env
@@ -298,7 +301,43 @@ def _replace(files: Files, file: File) -> None:
     files.append(file)
 
 
-def _url_for(files: Files, page: Page, src_uri: str) -> str:
-    """A page-relative URL, or "" for a page this build does not publish (a subset bundle)."""
-    target = files.get_file_from_path(src_uri)
-    return target.url_relative_to(page.file) if target else ""
+class PageUrls:
+    """Page-relative URLs of source URIs, as `File.url_relative_to` (mkdocs.utils.get_relative_url)
+    gives them, "" for a page this build does not publish (a subset bundle). Each target's URL is
+    split once per build, not once per link: the panels ask for about 30 per page."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self._targets: dict[str, tuple[list[str], str] | None] = {}
+
+    def relative_to(self, page: Page) -> Callable[[str], str]:
+        directory, _, name = page.file.url.rpartition("/")
+        base = _url_parts(directory if "." in name else page.file.url)
+
+        def url(src_uri: str) -> str:
+            target = self._target(src_uri)
+            if target is None:
+                return ""
+            parts, tail = target
+            common = 0
+            for a, b in zip(base, parts, strict=False):
+                if a != b:
+                    break
+                common += 1
+            return ("/".join([".."] * (len(base) - common) + parts[common:]) or ".") + tail
+
+        return url
+
+    def _target(self, src_uri: str) -> tuple[list[str], str] | None:
+        if src_uri not in self._targets:
+            file = self._files.get_file_from_path(src_uri)
+            self._targets[src_uri] = (
+                None if file is None else (_url_parts(file.url), "/" if file.url.endswith("/") else "")
+            )
+        return self._targets[src_uri]
+
+
+def _url_parts(url: str) -> list[str]:
+    """A URL's normalised path segments, as MkDocs splits them."""
+    path = posixpath.normpath(url if url.startswith("/") else "/" + url)[1:]
+    return path.split("/") if path else []
