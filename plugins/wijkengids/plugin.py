@@ -138,6 +138,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         )
         if not self.serving:
             self._store_memo()
+            self.memo = None  # stored: its key terms need not outlive the related items (50 MB at 5,000)
         report(self.build)
         files = add_files(files, self.build, config)
         if self.render_cache is not None:
