@@ -115,6 +115,9 @@ def _ids(index, query: str, **filters) -> list[str]:
         (["corporatie", "corporaties"], "corporatie"),  # Snowball alone keeps the s
         (["schuld", "schulden"], "schuld"),
         (["investeren", "investering"], "invester"),
+        (["werkloze", "werklozen", "werkloos", "werkloosheid"], "werklos"),  # Snowball: werkloz / werklos
+        (["huis", "huizen"], "huis"),
+        (["brief", "brieven"], "brief"),
     ],
 )
 def test_dutch_word_forms_share_a_stem(forms: list[str], stem: str):

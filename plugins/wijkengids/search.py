@@ -65,7 +65,7 @@ from .loader import _load_list
 from .model import Corpus, Item, Kind
 
 # Bump when the analyzer, the schema or what goes into a field changes: old caches are rebuilt.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 SYNONYMS_FILE = "synoniemen.yml"
 
 
@@ -114,12 +114,19 @@ _snowball = stemmer_for_language("nl")
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Whoosh's Dutch Snowball stemmer plus two plural forms it leaves alone: `gezinn` (from
-    gezinnen) becomes `gezin`, `corporaties` becomes `corporatie`. Pure, so caching is safe."""
+    """Whoosh's Dutch Snowball stemmer plus what it leaves apart: two plural forms (`gezinn` from
+    gezinnen becomes `gezin`, `corporaties` becomes `corporatie`) and Dutch spelling's z/s and v/f
+    at the end of a stem (werkloze → `werkloz` → `werklos`, as werkloos; brieven → `brief`), as
+    the Kraaij-Pohlmann stemmer does. Pure, so caching is safe."""
     text = _snowball(word)
     if text.endswith("ies") or (len(text) > 4 and text[-1] == text[-2] and text[-1] not in "aeiouy"):
-        return text[:-1]
+        text = text[:-1]
+    if len(text) > 3 and text[-1] in _SOFT_ENDS and text[-2] not in _SOFT_ENDS:
+        return text[:-1] + _SOFT_ENDS[text[-1]]
     return text
+
+
+_SOFT_ENDS = {"z": "s", "v": "f"}
 
 
 class DutchStemFilter(Filter):
