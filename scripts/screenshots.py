@@ -7,7 +7,7 @@ not for committing.
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -17,8 +17,13 @@ from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
-def main() -> None:
-    site, out, pages = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), sys.argv[3:]
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="a built site, e.g. site/")
+    parser.add_argument("out", type=Path, help="folder for the PNGs")
+    parser.add_argument("pages", nargs="+", help="paths inside the site, e.g. leeswijzer/stap-1/index.html")
+    args = parser.parse_args(argv)
+    site, out, pages = args.site.resolve(), args.out, args.pages
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(HEADLESS_ARGS))
