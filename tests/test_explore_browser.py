@@ -120,6 +120,8 @@ def test_kaart_draws_filters_searches_and_opens_a_page(offline: Path, visit: Vis
 def test_wijkscan_turns_two_signals_into_a_route_in_the_address(offline: Path, visit: Visit):
     page = visit.open(offline, "wijkscan.html")
     assert page.locator("h2", has_text="Per signaal").is_hidden()  # the lists are the no-script version
+    # None of them shows, also not the bestanddelen lines that CSS sets inline.
+    assert page.locator(".wg-scan-fallback ~ *").evaluate_all("els => els.filter(e => e.offsetParent).length") == 0
     assert "Vink hierboven" in page.locator(".wg-scan__route").inner_text()
     page.locator(".wg-scan__signal", has_text="Overlast").click()
     page.locator(".wg-scan__signal", has_text="Multiprobleemgezinnen").click()
