@@ -15,11 +15,16 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import networkx as nx
 
 from .model import Corpus, Item, ItemId, Kind
+
+# networkx takes 0.2 s to import: it is imported where a graph is made or laid out, so that
+# `wijkengids check`, which needs none, starts without it.
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Edge types (the `rel` attribute).
 REL_THEMA = "thema"
@@ -79,6 +84,8 @@ class KnowledgeGraph:
     def undirected(self, exclude: Iterable[str] = ("bron",)) -> nx.Graph:
         """A simple undirected view without the given node types; each edge keeps its relations
         in `rels` (a link and a frontmatter reference between the same two items become one edge)."""
+        import networkx as nx
+
         skip = set(exclude)
         simple = nx.Graph()
         simple.add_nodes_from((n, d) for n, d in self.graph.nodes(data=True) if self.node_type(n) not in skip)
@@ -99,10 +106,14 @@ class KnowledgeGraph:
         return {ItemId(n): r for n, r in pagerank(nodes, edges).items()}
 
     def to_json(self) -> dict[str, object]:
+        import networkx as nx
+
         return nx.node_link_data(self.graph, edges="links")
 
     def write(self, target: Path | None, fmt: str) -> str:
         """The graph as node-link JSON or GraphML; written to `target`, or returned when it is None."""
+        import networkx as nx
+
         if fmt == "graphml":
             text = "\n".join(nx.generate_graphml(self.graph, prettyprint=True)) + "\n"
         else:
@@ -177,6 +188,8 @@ def layout(graph: nx.Graph, memo: LayoutMemo | None = None) -> dict[str, tuple[f
         memo: Layouts of earlier runs (`mkdocs serve`); an edit that leaves the graph alone, such
             as a new sentence, then costs no spring layout. Holds only the latest layout.
     """
+    import networkx as nx
+
     if not graph:
         return {}
     weighted = nx.Graph()
@@ -256,6 +269,8 @@ def _fit(pos: Mapping[str, tuple[float, float]], margin: float = 20.0) -> dict[s
 
 def build_graph(corpus: Corpus) -> KnowledgeGraph:
     """Build the graph from the corpus. Unknown targets are skipped: validation reports them."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for stap in corpus.vocabulary.stappen:
         graph.add_node(stap_node(stap.nummer), type="stap", label=f"Stap {stap.nummer}: {stap.vraag}")
