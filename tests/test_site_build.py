@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import shutil
 
 import pytest
 from mkdocs.exceptions import Abort
@@ -198,3 +199,18 @@ def test_links_of_generated_pages_equal_relpath():
         link = linker(page)
         for target in uris:
             assert link(target) == posixpath.relpath(target, posixpath.dirname(page) or "."), (page, target)
+
+
+def test_compiled_templates_are_cached_and_an_unusable_cache_costs_nothing(site: FixtureSite):
+    from wijkengids.cachedir import project_cache
+
+    folder = project_cache(site.root) / "jinja"
+    site.build(strict=True)
+    first = site.snapshot()
+    assert len(list(folder.glob("*.cache"))) >= 10  # Material's templates and ours
+    site.build(strict=True)
+    assert site.snapshot() == first  # built from the compiled templates: the same pages
+    shutil.rmtree(folder)
+    folder.write_text("geen map", encoding="utf-8")  # cannot be made: the build goes on without
+    site.build(strict=True)
+    assert site.snapshot() == first

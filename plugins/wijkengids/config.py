@@ -16,8 +16,9 @@ class WijkengidsConfig(base.Config):
     """Project root holding lessons/, bestanddelen/, themas/ and interventies/; default: the folder of mkdocs.yml."""
 
     cache = c.Type(bool, default=True)
-    """Keep parse results, findings, key terms and the kaart layout between builds, under content
-    hashes, in the user's cache folder (`pipeline.memo_file`); `false` computes everything anew."""
+    """Keep parse results, findings, key terms, the kaart layout and compiled templates between
+    builds, under content hashes, in the user's cache folder (`pipeline.memo_file`); `false`
+    computes everything anew."""
 
     data_dir = c.Type(str, default="data")
     """Folder of the vocabulary files, relative to the root."""
