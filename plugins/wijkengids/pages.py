@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
 
 import jinja2
@@ -52,17 +52,18 @@ def linker(page_uri: str) -> Callable[[str], str]:
     """Links from a generated page to source URIs, as `posixpath.relpath` makes them: a listing
     at 5,000 items has 35,000, and relpath made each absolute first."""
     base = page_uri.split("/")[:-1]
+    return lambda target_uri: relative_path(base, target_uri.split("/"))
 
-    def link(target_uri: str) -> str:
-        parts = target_uri.split("/")
-        common = 0
-        for a, b in zip(base, parts[:-1], strict=False):
-            if a != b:
-                break
-            common += 1
-        return "/".join([".."] * (len(base) - common) + parts[common:])
 
-    return link
+def relative_path(base: Sequence[str], target: Sequence[str]) -> str:
+    """The path to `target` from the folder `base`, both as normalised segments: up past what they
+    do not share, then down (as posixpath.relpath and MkDocs' get_relative_url count it)."""
+    common = 0
+    for a, b in zip(base, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + list(target[common:])) or "."
 
 
 INDEX_URIS = {kind: f"{kind.url_prefix}/index.md" for kind in Kind}

@@ -27,6 +27,7 @@ from .config import WijkengidsConfig
 from .diagnostics import Severity
 from .links import WikiLinkExtension
 from .model import Kind
+from .pages import relative_path
 
 log = get_plugin_logger(__name__)
 
@@ -241,9 +242,12 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         return env
 
     def _store_memo(self) -> None:
-        if self.memo is not None and self.memo_file is not None and self.memo.stored_keys() != self.memo_stored:
+        if self.memo is None or self.memo_file is None:
+            return
+        keys = self.memo.stored_keys()
+        if keys != self.memo_stored:
             pipeline.write_memo(self.memo, self.memo_file)
-            self.memo_stored = self.memo.stored_keys()
+            self.memo_stored = keys
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -347,12 +351,7 @@ class PageUrls:
             if target is None:
                 return ""
             parts, tail = target
-            common = 0
-            for a, b in zip(base, parts, strict=False):
-                if a != b:
-                    break
-                common += 1
-            return ("/".join([".."] * (len(base) - common) + parts[common:]) or ".") + tail
+            return relative_path(base, parts) + tail
 
         return url
 
