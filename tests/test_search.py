@@ -81,6 +81,47 @@ werken, zoekt vormen die passen bij hoe mensen hun dagen doorbrengen, in de wijk
 """
 
 
+# A number the reader typed outweighs the other words in a title (NUMBER_BOOST): the pair below
+# ranks the other way round when a number counts as a word.
+INITIATIEVEN_IN_DE_TITEL = """\
+---
+titel: Rem de stroom van initiatieven
+samenvatting: Minder en beter gekozen werk geeft de wijkaanpak richting.
+stappen: [2]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.2 Focus"
+---
+
+## Wat we zagen
+
+Elk nieuw probleem kreeg een eigen aanpak, en niets werd gestopt. Zo groeide het aanbod sneller
+dan iemand het kon volgen.
+"""
+
+INITIATIEVEN_GETELD = """\
+---
+titel: Tel wat er loopt
+samenvatting: Een telling maakt de versnippering zichtbaar voor alle partners.
+stappen: [2]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.2 Focus"
+---
+
+## Wat we zagen
+
+In de plannen van de wijken stonden samen ruim 1000 initiatieven. Pas die telling liet zien hoe
+versnipperd de inzet was.
+"""
+
+
 def _tree(tmp_path: Path, synonyms: str | None = SYNONYMS) -> Path:
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "good", root)
@@ -88,6 +129,8 @@ def _tree(tmp_path: Path, synonyms: str | None = SYNONYMS) -> Path:
         (root / "data" / "synoniemen.yml").write_text(synonyms, encoding="utf-8")
     (root / "lessons" / "laat-bewoners-echt-meedoen.md").write_text(PARTICIPATIE, encoding="utf-8")
     (root / "lessons" / "kies-een-vorm-die-past.md").write_text(BEWONERSPARTICIPATIE, encoding="utf-8")
+    (root / "lessons" / "rem-de-stroom-van-initiatieven.md").write_text(INITIATIEVEN_IN_DE_TITEL, encoding="utf-8")
+    (root / "lessons" / "tel-wat-er-loopt.md").write_text(INITIATIEVEN_GETELD, encoding="utf-8")
     return root
 
 
@@ -253,6 +296,12 @@ def test_title_place_and_wijk_rank_first(tmp_path: Path):
     index = _index(root)
     assert _ids(index, "Heechterp")[:1] == ["frontlijnteams-leeuwarden"]  # the wijk, frontmatter only
     assert _ids(index, "wat wacht er")[:1] == ["kies-wat-doorgaat"]  # a title word
+
+
+def test_a_typed_number_outweighs_title_words(tmp_path: Path):
+    index = _index(_tree(tmp_path))
+    assert _ids(index, "1000 initiatieven")[:2] == ["tel-wat-er-loopt", "rem-de-stroom-van-initiatieven"]
+    assert _ids(index, "initiatieven")[:1] == ["rem-de-stroom-van-initiatieven"]  # without the number: the title
 
 
 QUERY = "gemeente corporaties indicatoren projecten gezinnen straat"

@@ -16,6 +16,7 @@ from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS, static_server
 from wijkengids.search import browser_separator
 
 from .conftest import FIXTURES, FixtureSite
+from .test_search import INITIATIEVEN_GETELD, INITIATIEVEN_IN_DE_TITEL
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,6 +131,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "lessons" / "demografie-verandert-de-vraag.md").write_text(DEMOGRAFIE, encoding="utf-8")
     (root / "lessons" / "samen-plannen-maken.md").write_text(SAMEN, encoding="utf-8")
     (root / "lessons" / "vergader-minder.md").write_text(AVONDEN, encoding="utf-8")
+    (root / "lessons" / "rem-de-stroom-van-initiatieven.md").write_text(INITIATIEVEN_IN_DE_TITEL, encoding="utf-8")
+    (root / "lessons" / "tel-wat-er-loopt.md").write_text(INITIATIEVEN_GETELD, encoding="utf-8")
     site = FixtureSite(root)
     site.build(strict=True)
 
@@ -184,6 +187,12 @@ pytestmark = pytest.mark.browser
 def test_search_finds_the_page_among_the_first(search, query: str, page: str):
     # Generated overview pages (plaatsen, wijkscan) may list the same word in a heading.
     assert page in search(query)[:3]
+
+
+def test_a_typed_number_outweighs_title_words(search):
+    # As in `wijkengids zoek`: the page with the number first, the title match without it.
+    assert search("1000 initiatieven")[:2] == ["lessen/tel-wat-er-loopt/", "lessen/rem-de-stroom-van-initiatieven/"]
+    assert search("initiatieven")[:1] == ["lessen/rem-de-stroom-van-initiatieven/"]
 
 
 def test_word_forms_and_synonyms_reach_the_browser(search):

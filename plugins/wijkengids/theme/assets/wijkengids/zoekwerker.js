@@ -86,6 +86,7 @@
 
   function add(total, scores, boost) {
     for (const [doc, s] of scores) total.set(doc, (total.get(doc) || 0) + boost * s);
+    return total;
   }
 
   // All terms present (a compound's parts, a synonym of several words): their summed scores.
@@ -122,6 +123,7 @@
         stems.push(word); // a synonym the corpus lacks ("1G1P1R") still opens its group
       } else {
         scores = termScores(terms[0]);
+        if (/^\d+$/.test(terms[0])) scores = add(new Map(), scores, model.numberBoost); // a fact asked for
         if (terms.length > 1) add(scores, allOf(terms.slice(1)), model.compoundBoost);
         terms.forEach(t => matchedTerms.add(t));
         stems.push(terms[0]);
