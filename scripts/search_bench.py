@@ -85,6 +85,23 @@ def read_questions(path: Path, known: set[str]) -> list[Question]:
     return questions
 
 
+def page_paths(docs: Path) -> set[str]:
+    """The site paths of the hand-written pages (`/toepassing/rem-op-de-projectencarrousel/`): an
+    answer can be one of them, as the browser search finds them too."""
+    paths = set()
+    for md in docs.rglob("*.md"):
+        rel = md.relative_to(docs).with_suffix("")
+        folder = rel.parent if rel.name == "index" else rel
+        paths.add("/" if str(folder) == "." else f"/{folder.as_posix()}/")
+    return paths
+
+
+def items_only(questions: Sequence[Question]) -> list[Question]:
+    """The questions as `wijkengids zoek` can answer them: it searches items, not pages."""
+    kept = [Question(q.vraag, q.soort, tuple(a for a in q.antwoorden if not a.startswith("/"))) for q in questions]
+    return [q for q in kept if q.antwoorden]
+
+
 def report(name: str, outcomes: Sequence[Outcome], seconds: float, detail: bool = False) -> dict[str, object]:
     n = len(outcomes)
     recall = sum(o.recall for o in outcomes) / n
@@ -211,13 +228,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
 
     corpus, _ = load(root, root / "data")
-    questions = read_questions(args.questions, {str(i.id) for i in corpus.items})
+    questions = read_questions(args.questions, {str(i.id) for i in corpus.items} | page_paths(root / "docs"))
     print(f"{len(questions)} vragen, {len(corpus.items)} items")
     figures = []
 
     start = time.perf_counter()
     search = whoosh_engine(root)
-    outcomes = [Outcome(q, tuple(search(q.vraag))) for q in questions]
+    outcomes = [Outcome(q, tuple(search(q.vraag))) for q in items_only(questions)]
     figures.append(report("wijkengids zoek", outcomes, time.perf_counter() - start, args.detail))
 
     if not args.no_browser:
