@@ -479,3 +479,21 @@ def test_model_with_a_memo_equals_a_fresh_model_after_edits():
     assert "participatie" not in model(edited, synonyms, memo)["terms"]  # the old text is gone
     assert set(memo.words) == set(memo.counts) and len(memo.words) == 2  # nothing of the old page stays
     assert model(edited[:1], synonyms, memo) == model(edited[:1], synonyms)  # a page deleted
+
+
+def test_a_synonym_of_several_words_counts_only_where_they_stand_together():
+    # As Whoosh's phrase query: "geld van het Rijk" is not a page with "geld" here and "Rijk" there.
+    from wijkengids.browser_search import SearchDoc, model
+    from wijkengids.search import Synonyms
+
+    synonyms = Synonyms((("rijksgeld", "geld van het Rijk"),))
+    docs = [
+        SearchDoc("lessen/verspreid/", {"titel": "Geld", "body": "Het geld ging naar de wijk. Het Rijk keek toe."}),
+        SearchDoc(
+            "lessen/samen/", {"titel": "Borgen", "body": "Als het geld van het Rijk stopt, en weer: geld uit Rijk."}
+        ),
+    ]
+    built = model(docs, synonyms)
+    phrase = list(built["phrases"]["geld rijk"])
+    assert phrase == [1, 2 << 3 | built["fields"].index("body")]  # only the second page, twice in its body
+    assert [["rijksgeld"], ["geld", "rijk"]] in built["synonyms"]

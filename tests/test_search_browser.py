@@ -23,6 +23,44 @@ ROOT = Path(__file__).resolve().parent.parent
 SYNONYMS = """\
 - termen: [MPG, multiprobleemgezin, multiprobleemgezinnen]
 - termen: [participatie, participeren, meedoen]
+- termen: [schatkist, geld van het Rijk]
+"""
+
+# "geld van het Rijk" as a synonym: the page where the words stand together, not the one with both.
+RIJK_SAMEN = """\
+---
+titel: Borg wat werkt
+samenvatting: Wat loopt als het geld van het Rijk stopt, hangt af van wat je nu regelt.
+stappen: [5]
+themas: [burgerschap]
+bestanddelen: [lange-adem]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.6 Borging"
+---
+
+## Wat we zagen
+
+Wie op tijd begint, houdt vast wat werkt.
+"""
+
+RIJK_APART = """\
+---
+titel: Tel het geld
+samenvatting: Het geld gaat via vele kanalen de wijk in; het Rijk is maar een van de partijen.
+stappen: [2]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "2.2 Focus"
+---
+
+## Wat we zagen
+
+Een overzicht van de geldstromen helpt kiezen.
 """
 
 STRAAT = """\
@@ -133,6 +171,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "lessons" / "vergader-minder.md").write_text(AVONDEN, encoding="utf-8")
     (root / "lessons" / "rem-de-stroom-van-initiatieven.md").write_text(INITIATIEVEN_IN_DE_TITEL, encoding="utf-8")
     (root / "lessons" / "tel-wat-er-loopt.md").write_text(INITIATIEVEN_GETELD, encoding="utf-8")
+    (root / "lessons" / "borg-wat-werkt.md").write_text(RIJK_SAMEN, encoding="utf-8")
+    (root / "lessons" / "tel-het-geld.md").write_text(RIJK_APART, encoding="utf-8")
     site = FixtureSite(root)
     site.build(strict=True)
 
@@ -193,6 +233,12 @@ def test_a_typed_number_outweighs_title_words(search):
     # As in `wijkengids zoek`: the page with the number first, the title match without it.
     assert search("1000 initiatieven")[:2] == ["lessen/tel-wat-er-loopt/", "lessen/rem-de-stroom-van-initiatieven/"]
     assert search("initiatieven")[:1] == ["lessen/rem-de-stroom-van-initiatieven/"]
+
+
+def test_a_synonym_of_several_words_matches_where_they_stand_together(search):
+    found = search("schatkist")  # one word, no compound parts: only the phrase can match
+    assert found[:1] == ["lessen/borg-wat-werkt/"]
+    assert "lessen/tel-het-geld/" not in found  # "geld" and "Rijk" apart are not the phrase
 
 
 def test_word_forms_and_synonyms_reach_the_browser(search):

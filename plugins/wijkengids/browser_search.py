@@ -27,7 +27,7 @@ import json
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -158,13 +158,39 @@ def _text_key(doc: SearchDoc, fields: Sequence[str]) -> str:
     return hashlib.sha256("\x1f".join(doc.fields.get(name, "") for name in fields).encode()).hexdigest()
 
 
+def _synonym_terms(synonyms: Synonyms, analyze: Callable[[str], list[str]]) -> list[list[str]]:
+    """Every synonym term as the stems the query matches it on (`[papier, dossier]`)."""
+    return [[analyze(w)[0] for w in words(term)] for group in synonyms.groups for term in group]
+
+
+def phrase_count(text: str, phrase: Sequence[str], analyze: Callable[[str], list[str]]) -> int:
+    """How often the stems of `phrase` stand in `text` in that order, at most one word apart (as
+    Whoosh's `Phrase(slop=2)` in `wijkengids zoek`); a word matches by its stem or a compound part."""
+    positions = [set(analyze(w)) for w in words(text)]
+    found = 0
+    for start, terms in enumerate(positions):
+        if phrase[0] not in terms:
+            continue
+        at, matched = start, True
+        for term in phrase[1:]:
+            nxt = next((i for i in (at + 1, at + 2) if i < len(positions) and term in positions[i]), None)
+            if nxt is None:
+                matched = False
+                break
+            at = nxt
+        found += matched
+    return found
+
+
 def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None = None) -> dict[str, Any]:
     """The ranking model as JSON-ready data.
 
     `terms` maps each analyzed term to its postings (an array), in document order, as pairs
     `[doc - previous doc, count * 8 + field]` (small numbers keep the file small); `lengths` holds
     each document's number of terms per field; `forms` maps a folded word to its analysis
-    `[stem, *stems of its compound parts]` wherever that is not just the word itself.
+    `[stem, *stems of its compound parts]` wherever that is not just the word itself; `phrases`
+    holds postings, in the same form, of each synonym term of several words (`"papier dossier"`):
+    where its words stand together, as Whoosh's phrase query in `wijkengids zoek` counts them.
 
     Arguments:
         memo: Results of earlier builds (`serve`); without one nothing is kept.
@@ -203,6 +229,9 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     postings: dict[str, array[int]] = {}
     last_doc: dict[str, int] = {}
     lengths = []
+    phrases = [term for term in _synonym_terms(synonyms, analyze) if len(term) > 1]
+    phrase_postings: dict[str, array[int]] = {}
+    phrase_last: dict[str, int] = {}
     for n, (key, doc_words) in enumerate(zip(keys, page_words, strict=True)):
         page_counts = memo.counts.get(key)
         if page_counts is None:
@@ -219,6 +248,15 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
         sizes = []
         for f, counts in enumerate(page_counts):
             sizes.append(sum(counts.values()))
+            for phrase in phrases:
+                if all(t in counts for t in phrase):  # a candidate: count where the words stand together
+                    found = phrase_count(docs[n].fields.get(fields[f], ""), phrase, analyze)
+                    if found:
+                        key = " ".join(phrase)
+                        posted = phrase_postings.setdefault(key, array("L"))
+                        posted.append(n - phrase_last.get(key, 0))
+                        posted.append(found << FIELD_BITS | f)
+                        phrase_last[key] = n
             for term, count in counts.items():
                 posted = postings.get(term)
                 if posted is None:
@@ -248,6 +286,7 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
         "boosts": [d.boost for d in docs],
         "lengths": lengths,
         "terms": {term: postings[term] for term in sorted(postings)},
+        "phrases": {term: phrase_postings[term] for term in sorted(phrase_postings)},
         "forms": {w: a for w in sorted(wordset) if (a := analysis.get(w) or analyze(w)) != [w]},
         "stopwords": sorted(STOPWORDS),
         "synonyms": [g for g in groups if sum(1 for t in g if t) > 1],

@@ -39,7 +39,7 @@
   function postings(term) {
     let decoded = postingsOf.get(term);
     if (decoded) return decoded;
-    const pairs = model.terms[term] || [];
+    const pairs = model.terms[term] || (model.phrases || {})[term] || []; // "papier dossier": a phrase
     const docs = [], fields = [], counts = [], docFreq = model.fields.map(() => 0);
     for (let i = 0, doc = 0; i < pairs.length; i += 2) {
       doc += pairs[i];
@@ -99,6 +99,9 @@
     return result;
   }
 
+  // A synonym term: one word, or several standing together (counted per page by the model).
+  const termOrPhrase = term => termScores(term.join(" "));
+
   function contains(sequence, phrase) {
     if (!phrase.length) return false;
     for (let i = 0; i + phrase.length <= sequence.length; i++)
@@ -137,10 +140,10 @@
       let widened = false;
       for (const term of group) {
         if (typedTerms.includes(term)) {
-          if (term.length > 1) add(total, allOf(term), 1); // a phrase the reader typed: extra precision
+          if (term.length > 1) add(total, termOrPhrase(term), 1); // a phrase the reader typed: extra precision
           continue;
         }
-        const scores = allOf(term);
+        const scores = termOrPhrase(term);
         add(total, scores, model.synonymBoost);
         term.forEach(t => matchedTerms.add(t));
         widened ||= scores.size > 0;
