@@ -200,10 +200,10 @@ def test_compound_and_phrase_find_each_other(tmp_path: Path):
 def test_synonyms_expand_the_query(tmp_path: Path):
     with_synonyms = _index(_tree(tmp_path / "a"))
     without = _index(_tree(tmp_path / "b", synonyms=None))
-    # Only the interventie's signal label says "Multiprobleemgezinnen"; nobody writes MPG.
-    assert _ids(with_synonyms, "MPG")[:1] == ["frontlijnteams-leeuwarden"]
-    assert _ids(without, "MPG") == []
-    assert "zie-signalen-vroeg" in _ids(with_synonyms, "wijkagent")  # its actor is the politie
+    # The interventie's signal explains itself with "(MPG)" (data/signalen.yml): found either way.
+    assert _ids(with_synonyms, "MPG")[:1] == _ids(without, "MPG")[:1] == ["frontlijnteams-leeuwarden"]
+    # Nothing but the synonym file links the word wijkagent to the actor politie.
+    assert "zie-signalen-vroeg" in _ids(with_synonyms, "wijkagent")
     assert _ids(without, "wijkagent") == []
 
 
@@ -302,6 +302,12 @@ def test_a_typed_number_outweighs_title_words(tmp_path: Path):
     index = _index(_tree(tmp_path))
     assert _ids(index, "1000 initiatieven")[:2] == ["tel-wat-er-loopt", "rem-de-stroom-van-initiatieven"]
     assert _ids(index, "initiatieven")[:1] == ["rem-de-stroom-van-initiatieven"]  # without the number: the title
+
+
+def test_the_signals_a_page_answers_make_it_findable_by_their_explanation(tmp_path: Path):
+    # "uitkeringen" stands only in the uitleg of the signal werkloosheid (data/signalen.yml).
+    index = _index(_tree(tmp_path))
+    assert sorted(_ids(index, "uitkeringen")) == ["kies-wat-doorgaat", "zie-signalen-vroeg"]
 
 
 QUERY = "gemeente corporaties indicatoren projecten gezinnen straat"
@@ -411,13 +417,14 @@ def test_site_ships_the_model_and_points_material_at_its_worker(tmp_path: Path):
     model = _model(site)
     docs = model["docs"]
     assert len(docs) == len(model["lengths"]) == len(model["boosts"])
-    assert model["fields"] == ["titel", "samenvatting", "plaats", "trefwoorden", "body"]
+    assert model["fields"] == ["titel", "samenvatting", "plaats", "onderwerp", "trefwoorden", "body"]
     leeuwarden = docs.index("interventies/frontlijnteams-leeuwarden/")
 
     def fields_of(term: str, doc: int) -> set[str]:
         return {model["fields"][f] for d, f, _ in _postings(model, term) if d == doc}
 
     assert fields_of("heechterp", leeuwarden) == {"plaats"}  # the wijk, from the frontmatter
+    assert fields_of("multiprobleemgezin", leeuwarden) == {"onderwerp"}  # its signal's label
     assert "titel" in fields_of("frontlijnteam", leeuwarden)  # stemmed: Frontlijnteams
     # Word forms and compounds are resolved at build time: the worker only looks words up.
     assert model["forms"]["bewoners"] == ["bewoner"]

@@ -13,7 +13,8 @@ A wijkmanager types a question, not a title ("schulden en armoede achter de voor
   weight (`SYNONYM_BOOST`). The browser search does the same with the model of `browser_search`.
 - **Numbers** the reader typed weigh `NUMBER_BOOST` times a word: "1000 projecten" asks for a fact.
 - **Ranking.** BM25F over the fields, each with a weight (`FIELD_BOOSTS`: the title weighs most,
-  then samenvatting and place); all question words are OR-ed, so the page matching most of them
+  then samenvatting and place, then `onderwerp`: the thema's and the signals, with their uitleg, an
+  editor tagged the page with); all question words are OR-ed, so the page matching most of them
   comes first.
 - **Cache.** The index lives in the user's cache folder (`cache_dir`; see `cachedir.py`: Whoosh
   pickles its table of contents, so never in the project), keyed by the hash of every item's
@@ -66,7 +67,7 @@ from .loader import _load_list
 from .model import Corpus, Item, Kind
 
 # Bump when the analyzer, the schema or what goes into a field changes: old caches are rebuilt.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 SYNONYMS_FILE = "synoniemen.yml"
 
 
@@ -77,7 +78,7 @@ def cache_dir(root: Path) -> Path:
 
 # Query weight per field (BM25F): a word in the title counts most.
 FIELD_BOOSTS: Mapping[str, float] = MappingProxyType(
-    {"titel": 4.0, "samenvatting": 2.0, "plaats": 2.0, "trefwoorden": 1.0, "body": 1.0}
+    {"titel": 4.0, "samenvatting": 2.0, "plaats": 2.0, "onderwerp": 1.5, "trefwoorden": 1.0, "body": 1.0}
 )
 SYNONYM_BOOST = 0.6  # a synonym counts a bit less than the word the reader typed
 COMPOUND_BOOST = 0.5  # the parts of a compound count less than the compound itself
@@ -372,10 +373,14 @@ def item_fields(item: Item, corpus: Corpus) -> dict[str, str]:
     """The text of each search field for one item."""
     d = item.interventie
     plaats = " ".join(x for x in (d.plaats, d.wijk) if x) if d else ""
+    # What the page is about, as its editor tagged it: its thema's and the signals it answers, with
+    # their explanation ("Bewoners hebben weinig vertrouwen in gemeente en instellingen").
+    onderwerp = [*_titles(corpus, item.themas)]
+    for signal in item.signalen:
+        if (term := corpus.vocabulary.term("signalen", signal)) is not None:
+            onderwerp += [term.label, term.uitleg]
     extra = [
-        *_titles(corpus, item.themas),
         *_titles(corpus, item.bestanddelen),
-        *_labels(corpus, "signalen", item.signalen),
         *_labels(corpus, "actoren", item.actoren),
         item.waarom,
         *item.valkuilen,
@@ -386,6 +391,7 @@ def item_fields(item: Item, corpus: Corpus) -> dict[str, str]:
         "titel": item.titel,
         "samenvatting": item.samenvatting,
         "plaats": plaats,
+        "onderwerp": " \n".join(x for x in onderwerp if x),
         "trefwoorden": " \n".join(x for x in extra if x),
         "body": plain_text(item.body, corpus),
     }
@@ -475,6 +481,7 @@ def _schema(an: Analyzer) -> Schema:
         titel=TEXT(analyzer=an, stored=True),
         samenvatting=TEXT(analyzer=an, stored=True),
         plaats=TEXT(analyzer=an, stored=True),
+        onderwerp=TEXT(analyzer=an),
         trefwoorden=TEXT(analyzer=an),
         body=TEXT(analyzer=an, stored=True),
         themas=KEYWORD(stored=True),
