@@ -142,6 +142,37 @@ def test_no_stale_finding_survives_an_edit_a_new_file_or_a_deletion(tmp_path: Pa
     assert ("lessons/nieuw-bewijs.md", "enum.bewijs") in found
 
 
+def test_duplicate_pairs_come_from_the_memo_until_an_item_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = tmp_path / "good"
+    shutil.copytree(FIXTURES / "good", root)
+    lessons = root / "lessons"
+    copy = lessons / "stop-met-projecten.md"
+
+    def near_copy_of(name: str) -> None:
+        text = (lessons / name).read_text(encoding="utf-8")
+        copy.write_text(text.replace("titel: ", "titel: Nogmaals ", 1), encoding="utf-8")
+
+    def duplicates() -> list[tuple[object, ...]]:
+        found = _check_json(root)
+        assert found == _cold_check_json(root)  # the memo never changes what a check reports
+        return sorted((d["file"], d["message"]) for d in found if d["code"] == "content.duplicate")
+
+    near_copy_of("kies-wat-doorgaat.md")
+    first = duplicates()
+    assert [f for f, _ in first] == ["lessons/kies-wat-doorgaat.md", "lessons/stop-met-projecten.md"]
+    _check_json(root)  # stores the memo again (the cold check above removed it)
+    computed = []
+    real = search.similar_pairs
+    monkeypatch.setattr(search, "similar_pairs", lambda *a: computed.append(a) or real(*a))
+    assert _check_json(root) == _check_json(root)
+    assert computed == []  # unchanged content: the pairs come from the memo
+    near_copy_of("zie-signalen-vroeg.md")
+    moved = duplicates()
+    assert [f for f, _ in moved] == ["lessons/stop-met-projecten.md", "lessons/zie-signalen-vroeg.md"]
+    assert "kies-wat-doorgaat" not in str(moved)  # no stale pair
+    assert computed  # the edit made the pairs again
+
+
 def test_a_corrupt_or_foreign_cache_is_a_cold_start(tmp_path: Path):
     root = _bad_tree(tmp_path)
     expected = _check_json(root)

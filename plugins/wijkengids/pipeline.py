@@ -35,6 +35,7 @@ from .pages import LEESWIJZER_URI, explore_pages, generate
 from .panels import Group, PagePanel, Ref, build_panels, flow_for
 from .related import related_items
 from .search import (
+    DuplicateMemo,
     KeyTermMemo,
     SearchIndex,
     Synonyms,
@@ -62,11 +63,18 @@ class Memo:
     checked: LocalMemo = field(default_factory=dict)  # findings of the rules on one item alone
     key_terms: KeyTermMemo = field(default_factory=dict)
     layouts: LayoutMemo = field(default_factory=dict)
+    duplicates: DuplicateMemo = field(default_factory=dict)  # the near-duplicate pairs
     search: ModelMemo = field(default_factory=ModelMemo)  # the browser search's model
 
     def stored_keys(self) -> tuple[frozenset[Any], ...]:
         """The keys of what `write_memo` stores: equal before and after a run, nothing is new."""
-        return frozenset(self.parsed), frozenset(self.checked), frozenset(self.key_terms), frozenset(self.layouts)
+        return (
+            frozenset(self.parsed),
+            frozenset(self.checked),
+            frozenset(self.key_terms),
+            frozenset(self.layouts),
+            frozenset(self.duplicates),
+        )
 
 
 def memo_file(root: Path) -> Path:
@@ -107,13 +115,13 @@ def read_memo(path: Path) -> Memo:
         with path.open("rb") as f:
             if pickle.load(f) != _code_version():  # checked before the rest is even unpickled
                 return Memo()
-            parsed, checked, key_terms, layouts = pickle.load(f)
+            parsed, checked, key_terms, layouts, duplicates = pickle.load(f)
     except FileNotFoundError:
         return Memo()
     except Exception as exc:  # any unreadable cache is just a cold start
         log.debug("cache %s not used: %s", path, exc)
         return Memo()
-    return Memo(parsed=parsed, checked=checked, key_terms=key_terms, layouts=layouts)
+    return Memo(parsed=parsed, checked=checked, key_terms=key_terms, layouts=layouts, duplicates=duplicates)
 
 
 def write_memo(memo: Memo, path: Path) -> None:
@@ -124,7 +132,8 @@ def write_memo(memo: Memo, path: Path) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as f:
             temporary = Path(f.name)
             pickle.dump(_code_version(), f, pickle.HIGHEST_PROTOCOL)
-            pickle.dump((memo.parsed, memo.checked, memo.key_terms, memo.layouts), f, pickle.HIGHEST_PROTOCOL)
+            stored = (memo.parsed, memo.checked, memo.key_terms, memo.layouts, memo.duplicates)
+            pickle.dump(stored, f, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         temporary = None
     except Exception as exc:  # a read-only checkout still gets its check, only not faster next time
@@ -260,12 +269,19 @@ def run(settings: Settings) -> Build:
         diagnostics += problems
     # Made once, shared: the plain text of every item's search fields and their analyzed words.
     fields = corpus_fields(corpus) if settings.render else None
-    needs_terms = settings.render or settings.similarity
-    terms = corpus_key_terms(corpus, fields, memo.key_terms if memo else None) if needs_terms else {}
+
+    def key_terms() -> dict[str, dict[str, int]]:
+        return corpus_key_terms(corpus, fields, memo.key_terms if memo else None)
+
+    terms = key_terms() if settings.render else {}
     if settings.similarity:
         with _timed("duplicates"):
             broken = {d.path for d in diagnostics if d.severity is Severity.ERROR}
-            diagnostics += duplicate_diagnostics(corpus, skip=broken, terms=terms)
+            # A check makes the key terms only when the pairs are not in the memo.
+            found = duplicate_diagnostics(
+                corpus, broken, terms if settings.render else key_terms, memo=memo.duplicates if memo else None
+            )
+            diagnostics += found
     pages: dict[str, str] = {}
     panels: dict[str, PagePanel] = {}
     published: frozenset[str] | None = None

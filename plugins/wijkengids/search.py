@@ -43,10 +43,10 @@ import shutil
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from itertools import chain, count
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -710,63 +710,140 @@ def similar_pairs(
 ) -> list[tuple[Item, Item, float]]:
     """Pairs of items whose key-term vectors have a cosine similarity of at least `threshold`.
 
+    The vectors and scores are made with numpy in one go over all items, with the same floats as
+    one item at a time in Python: the weights, the order of each item's terms and every sum.
+
     Arguments:
         terms: `corpus_key_terms(corpus)`, by item path.
     """
+    import numpy as np  # here, not at the top: a check that finds its pairs in the memo never loads it
+
     counts = [terms[i.path] for i in items]
-    df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
     n = len(items)
-    idf = {t: math.log((n + 1) / d) for t, d in df.items()}
-    sublinear = [0.0, *(1 + math.log(tf) for tf in range(1, 64))]  # counts are small: look them up
-    vectors: list[dict[str, float]] = []
-    for c in counts:
-        weights = {t: (sublinear[tf] if tf < 64 else 1 + math.log(tf)) * idf[t] for t, tf in c.items()}
-        top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:KEY_TERMS]  # stable: first seen wins a tie
-        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        vectors.append({t: w / norm for t, w in top})
+    if n < 2:
+        return []
+    # One entry per (item, term): items in order, each item's terms in order of first appearance.
+    sizes = np.fromiter(map(len, counts), np.int64, n)
+    total = int(sizes.sum())
+    first: dict[str, int] = {}  # a term's number: where it first appears
+    term = np.fromiter(map(first.setdefault, chain.from_iterable(counts), count()), np.int64, total)
+    tf = np.fromiter(chain.from_iterable(map(dict.values, counts)), np.int64, total)
+    row = np.repeat(np.arange(n), sizes)
+    df = np.bincount(term, minlength=total)
+    # A weight depends on tf and df alone: a few thousand distinct ones, made in Python (math.log
+    # and float products, as before) and ranked heaviest first, equal weights sharing a rank.
+    code = tf * (n + 1) + df[term]
+    dense = int(code.max()) < 1 << 22  # as good as always: counts are small
+    present = np.flatnonzero(np.bincount(code)) if dense else np.unique(code)
+    sublinear = np.array([1 + math.log(c // (n + 1)) for c in present.tolist()])
+    idf = np.array([math.log((n + 1) / (c % (n + 1))) for c in present.tolist()])
+    weight_of = sublinear * idf
+    heaviest = np.argsort(-weight_of, kind="stable")
+    ranked = weight_of[heaviest]
+    rank = np.empty(len(present), np.int64)
+    rank[heaviest] = np.concatenate(([0], np.cumsum(ranked[1:] != ranked[:-1])))
+    if dense:
+        number = np.empty(int(present[-1]) + 1, np.int64)
+        number[present] = np.arange(len(present))
+        at = number[code]
+    else:
+        at = np.searchsorted(present, code)
+    # Each item's KEY_TERMS heaviest terms, heaviest first; a stable sort, so the first seen wins a tie.
+    order = np.argsort(row * len(present) + rank[at], kind="stable")
+    starts = np.cumsum(sizes) - sizes
+    top = order[np.arange(total) - starts[row[order]] < KEY_TERMS]
+    row, term, weights = row[top], term[top], weight_of[at[top]]
+    del tf, code, at, order, top  # a dozen MB each at 5,000 items
+    norm = np.sqrt(np.bincount(row, weights=weights * weights, minlength=n))  # summed in that order too
+    weights = weights / np.where(norm == 0, 1.0, norm)[row]
     # Candidates share at least one rarer word: a near-copy always does, and skipping the common
     # words here keeps this linear instead of quadratic in the corpus. The score itself is the
     # full cosine over all key terms.
-    rare = max(60, n // 20)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, vec in enumerate(vectors):
-        for t in vec:
-            if df[t] <= rare:
-                postings[t].append(i)
+    rare = df[term] <= max(60, n // 20)
+    posted = np.lexsort((row[rare], term[rare]))
+    posted_term, posted_row = term[rare][posted], row[rare][posted]
+    firsts, seconds, triangles = [], [], {}
+    for group in np.split(posted_row, np.flatnonzero(np.diff(posted_term)) + 1):
+        if len(group) > 1:
+            a, b = triangles.get(len(group)) or triangles.setdefault(len(group), np.triu_indices(len(group), 1))
+            firsts.append(group[a])
+            seconds.append(group[b])
+    if not firsts:
+        return []
+    candidates = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds))  # (i, j) with i < j
+    # Item j's weight of each of item i's terms (0 if j has none), found among all (item, term) keys.
+    entry = row * total + term
+    by_entry = np.argsort(entry)
+    entry, entry_weight = entry[by_entry], weights[by_entry]
+    top_sizes = np.bincount(row, minlength=n)
+    top_starts = np.cumsum(top_sizes) - top_sizes
     pairs = []
-    for i, vec in enumerate(vectors):
-        candidates = {j for t in vec if df[t] <= rare for j in postings[t] if j > i}
-        for j in candidates:
-            other = vectors[j]
-            score = sum(w * other.get(t, 0.0) for t, w in vec.items())
-            if score >= threshold:
-                pairs.append((items[i], items[j], score))
+    for s in range(0, len(candidates), 50_000):  # in chunks: a few MB at a time
+        i, j = np.divmod(candidates[s : s + 50_000], n)
+        lengths = top_sizes[i]
+        pair = np.repeat(np.arange(len(i)), lengths)
+        mine = np.repeat(top_starts[i] - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        wanted = j[pair] * total + term[mine]
+        found = np.minimum(np.searchsorted(entry, wanted), len(entry) - 1)
+        other = np.where(entry[found] == wanted, entry_weight[found], 0.0)
+        scores = np.bincount(pair, weights=weights[mine] * other, minlength=len(i))  # in i's order, as before
+        pairs += [
+            (items[a], items[b], score)
+            for a, b, score in zip(i.tolist(), j.tolist(), scores.tolist(), strict=True)
+            if score >= threshold
+        ]
     return sorted(pairs, key=lambda p: (-p[2], p[0].path, p[1].path))
 
 
+# Pairs by path (a, b, similarity), under `_pairs_key`: a check of unchanged content finds them here.
+DuplicateMemo = dict[str, tuple[tuple[str, str, float], ...]]
+
+
+def _pairs_key(corpus: Corpus, items: Sequence[Item], threshold: float) -> str:
+    """What the pairs of `items` depend on: the content of every item (key terms read the titles
+    of linked items, so all of them), which items are compared, the threshold and KEY_TERMS."""
+    digest = hashlib.sha256(f"duplicates {threshold!r} {KEY_TERMS}\n".encode())
+    digest.update("\n".join(f"{i.path}\0{i.content_hash}" for i in corpus.items).encode())
+    digest.update(b"\n\n")
+    digest.update("\n".join(i.path for i in items).encode())
+    return digest.hexdigest()
+
+
 def duplicate_diagnostics(
-    corpus: Corpus, skip: Iterable[str] = (), terms: ItemKeyTerms | None = None, threshold: float = DUPLICATE_THRESHOLD
+    corpus: Corpus,
+    skip: Iterable[str] = (),
+    terms: ItemKeyTerms | Callable[[], ItemKeyTerms] | None = None,
+    threshold: float = DUPLICATE_THRESHOLD,
+    memo: DuplicateMemo | None = None,
 ) -> list[Diagnostic]:
     """A `content.duplicate` warning on both items of every near-duplicate pair.
 
     Arguments:
         skip: Paths of items left out (those with errors).
-        terms: `corpus_key_terms(corpus)` when the caller has them already.
+        terms: `corpus_key_terms(corpus)` when the caller has them already, or a function that
+            makes them (called only when the pairs are not in `memo`).
+        memo: Pairs of an earlier run; afterwards it holds just this run's.
     """
     skipped = set(skip)
     items = [i for i in _published(corpus) if i.path not in skipped]
-    terms = terms if terms is not None else corpus_key_terms(corpus)
+    key = _pairs_key(corpus, items, threshold) if memo is not None else ""
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        terms = terms() if callable(terms) else terms if terms is not None else corpus_key_terms(corpus)
+        found = tuple((a.path, b.path, score) for a, b, score in similar_pairs(items, terms, threshold))
+    if memo is not None:
+        memo.clear()
+        memo[key] = found
+    by_path = {i.path: i for i in items}
     diagnostics = []
-    for a, b, score in similar_pairs(items, terms, threshold):
-        for item, other in ((a, b), (b, a)):
+    for a, b, score in found:
+        for item, other in ((by_path[a], b), (by_path[b], a)):
             diagnostics.append(
                 Diagnostic(
                     item.path,
                     item.pos.line_of("titel"),
                     "content.duplicate",
-                    f"lijkt sterk op {other.path} (overeenkomst {score:.2f})",
+                    f"lijkt sterk op {other} (overeenkomst {score:.2f})",
                     "voeg de twee samen, of maak in titel en samenvatting duidelijk waarin ze verschillen",
                     Severity.WARNING,
                 )
