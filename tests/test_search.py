@@ -81,45 +81,40 @@ werken, zoekt vormen die passen bij hoe mensen hun dagen doorbrengen, in de wijk
 """
 
 
+def lesson(titel: str, samenvatting: str, body: str, sectie: str = "2.2 Focus") -> str:
+    """A valid lesson file with these texts (one thema, one bestanddeel, step 2)."""
+    return f"""---
+titel: {titel}
+samenvatting: {samenvatting}
+stappen: [2]
+themas: [burgerschap]
+bestanddelen: [focus]
+bewijs: praktijk
+bronnen:
+  - bron: visitatie-2011
+    sectie: "{sectie}"
+---
+
+## Wat we zagen
+
+{body}
+"""
+
+
 # A number the reader typed outweighs the other words in a title (NUMBER_BOOST): the pair below
 # ranks the other way round when a number counts as a word.
-INITIATIEVEN_IN_DE_TITEL = """\
----
-titel: Rem de stroom van initiatieven
-samenvatting: Minder en beter gekozen werk geeft de wijkaanpak richting.
-stappen: [2]
-themas: [burgerschap]
-bestanddelen: [focus]
-bewijs: praktijk
-bronnen:
-  - bron: visitatie-2011
-    sectie: "2.2 Focus"
----
-
-## Wat we zagen
-
-Elk nieuw probleem kreeg een eigen aanpak, en niets werd gestopt. Zo groeide het aanbod sneller
-dan iemand het kon volgen.
-"""
-
-INITIATIEVEN_GETELD = """\
----
-titel: Tel wat er loopt
-samenvatting: Een telling maakt de versnippering zichtbaar voor alle partners.
-stappen: [2]
-themas: [burgerschap]
-bestanddelen: [focus]
-bewijs: praktijk
-bronnen:
-  - bron: visitatie-2011
-    sectie: "2.2 Focus"
----
-
-## Wat we zagen
-
-In de plannen van de wijken stonden samen ruim 1000 initiatieven. Pas die telling liet zien hoe
-versnipperd de inzet was.
-"""
+INITIATIEVEN_IN_DE_TITEL = lesson(
+    "Rem de stroom van initiatieven",
+    "Minder en beter gekozen werk geeft de wijkaanpak richting.",
+    "Elk nieuw probleem kreeg een eigen aanpak, en niets werd gestopt. Zo groeide het aanbod sneller\n"
+    "dan iemand het kon volgen.",
+)
+INITIATIEVEN_GETELD = lesson(
+    "Tel wat er loopt",
+    "Een telling maakt de versnippering zichtbaar voor alle partners.",
+    "In de plannen van de wijken stonden samen ruim 1000 initiatieven. Pas die telling liet zien hoe\n"
+    "versnipperd de inzet was.",
+)
 
 
 def _tree(tmp_path: Path, synonyms: str | None = SYNONYMS) -> Path:

@@ -16,7 +16,7 @@ from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS, static_server
 from wijkengids.search import browser_separator
 
 from .conftest import FIXTURES, FixtureSite
-from .test_search import INITIATIEVEN_GETELD, INITIATIEVEN_IN_DE_TITEL
+from .test_search import INITIATIEVEN_GETELD, INITIATIEVEN_IN_DE_TITEL, lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,41 +27,17 @@ SYNONYMS = """\
 """
 
 # "geld van het Rijk" as a synonym: the page where the words stand together, not the one with both.
-RIJK_SAMEN = """\
----
-titel: Borg wat werkt
-samenvatting: Wat loopt als het geld van het Rijk stopt, hangt af van wat je nu regelt.
-stappen: [5]
-themas: [burgerschap]
-bestanddelen: [lange-adem]
-bewijs: praktijk
-bronnen:
-  - bron: visitatie-2011
-    sectie: "2.6 Borging"
----
-
-## Wat we zagen
-
-Wie op tijd begint, houdt vast wat werkt.
-"""
-
-RIJK_APART = """\
----
-titel: Tel het geld
-samenvatting: Het geld gaat via vele kanalen de wijk in; het Rijk is maar een van de partijen.
-stappen: [2]
-themas: [burgerschap]
-bestanddelen: [focus]
-bewijs: praktijk
-bronnen:
-  - bron: visitatie-2011
-    sectie: "2.2 Focus"
----
-
-## Wat we zagen
-
-Een overzicht van de geldstromen helpt kiezen.
-"""
+RIJK_SAMEN = lesson(
+    "Borg wat werkt",
+    "Wat loopt als het geld van het Rijk stopt, hangt af van wat je nu regelt.",
+    "Wie op tijd begint, houdt vast wat werkt.",
+    sectie="2.6 Borging",
+)
+RIJK_APART = lesson(
+    "Tel het geld",
+    "Het geld gaat via vele kanalen de wijk in; het Rijk is maar een van de partijen.",
+    "Een overzicht van de geldstromen helpt kiezen.",
+)
 
 STRAAT = """\
 ---

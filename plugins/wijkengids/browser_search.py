@@ -27,7 +27,7 @@ import json
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -158,15 +158,13 @@ def _text_key(doc: SearchDoc, fields: Sequence[str]) -> str:
     return hashlib.sha256("\x1f".join(doc.fields.get(name, "") for name in fields).encode()).hexdigest()
 
 
-def _synonym_terms(synonyms: Synonyms, analyze: Callable[[str], list[str]]) -> list[list[str]]:
-    """Every synonym term as the stems the query matches it on (`[papier, dossier]`)."""
-    return [[analyze(w)[0] for w in words(term)] for group in synonyms.groups for term in group]
+def phrase_count(positions: Sequence[set[str]], phrase: Sequence[str]) -> int:
+    """How often the stems of `phrase` stand in a text in that order, at most one word apart (as
+    Whoosh's `Phrase(slop=2)` in `wijkengids zoek`).
 
-
-def phrase_count(text: str, phrase: Sequence[str], analyze: Callable[[str], list[str]]) -> int:
-    """How often the stems of `phrase` stand in `text` in that order, at most one word apart (as
-    Whoosh's `Phrase(slop=2)` in `wijkengids zoek`); a word matches by its stem or a compound part."""
-    positions = [set(analyze(w)) for w in words(text)]
+    Arguments:
+        positions: Per word of the text, its analysis (stem and compound parts): a word matches by
+            either."""
     found = 0
     for start, terms in enumerate(positions):
         if phrase[0] not in terms:
@@ -229,7 +227,13 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     postings: dict[str, array[int]] = {}
     last_doc: dict[str, int] = {}
     lengths = []
-    phrases = [term for term in _synonym_terms(synonyms, analyze) if len(term) > 1]
+    groups = []  # each synonym term as the stems the query matches it on (`[papier, dossier]`)
+    for group in synonyms.groups:
+        for word in (w for term in group for w in words(term)):
+            analyze(word)  # a synonym the corpus lacks is still understood in the query
+            wordset.add(word)
+        groups.append([[analyze(w)[0] for w in words(term)] for term in group])
+    phrases = {" ".join(term): term for group in groups for term in group if len(term) > 1}
     phrase_postings: dict[str, array[int]] = {}
     phrase_last: dict[str, int] = {}
     for n, (key, doc_words) in enumerate(zip(keys, page_words, strict=True)):
@@ -248,15 +252,17 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
         sizes = []
         for f, counts in enumerate(page_counts):
             sizes.append(sum(counts.values()))
-            for phrase in phrases:
+            positions: list[set[str]] | None = None  # the field's words in order, made once if needed
+            for phrase_key, phrase in phrases.items():
                 if all(t in counts for t in phrase):  # a candidate: count where the words stand together
-                    found = phrase_count(docs[n].fields.get(fields[f], ""), phrase, analyze)
+                    if positions is None:
+                        positions = [set(analyze(w)) for w in words(docs[n].fields.get(fields[f], ""))]
+                    found = phrase_count(positions, phrase)
                     if found:
-                        key = " ".join(phrase)
-                        posted = phrase_postings.setdefault(key, array("L"))
-                        posted.append(n - phrase_last.get(key, 0))
+                        posted = phrase_postings.setdefault(phrase_key, array("L"))
+                        posted.append(n - phrase_last.get(phrase_key, 0))
                         posted.append(found << FIELD_BITS | f)
-                        phrase_last[key] = n
+                        phrase_last[phrase_key] = n
             for term, count in counts.items():
                 posted = postings.get(term)
                 if posted is None:
@@ -267,12 +273,6 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
         lengths.append(sizes)
     # Only what this build needs survives it: a deleted page's results go.
     memo.counts = {key: memo.counts[key] for key in keys if key in memo.counts}
-    groups = []
-    for group in synonyms.groups:
-        for word in (w for term in group for w in words(term)):
-            analyze(word)  # a synonym the corpus lacks is still understood in the query
-            wordset.add(word)
-        groups.append([[analyze(w)[0] for w in words(term)] for term in group])
     return {
         "version": MODEL_VERSION,
         "fields": fields,

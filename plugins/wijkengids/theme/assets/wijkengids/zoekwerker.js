@@ -39,7 +39,7 @@
   function postings(term) {
     let decoded = postingsOf.get(term);
     if (decoded) return decoded;
-    const pairs = model.terms[term] || (model.phrases || {})[term] || []; // "papier dossier": a phrase
+    const pairs = model.terms[term] || model.phrases[term] || []; // "papier dossier": a phrase
     const docs = [], fields = [], counts = [], docFreq = model.fields.map(() => 0);
     for (let i = 0, doc = 0; i < pairs.length; i += 2) {
       doc += pairs[i];
