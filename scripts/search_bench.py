@@ -13,6 +13,7 @@ also index and step pages.
 
     .venv/bin/python scripts/search_bench.py               # both engines
     .venv/bin/python scripts/search_bench.py --no-browser  # only `wijkengids zoek`
+    .venv/bin/python scripts/search_bench.py --node --site SITE  # the worker's ranking in Node, 2 s
 """
 
 from __future__ import annotations
@@ -187,6 +188,20 @@ def browser_results(base: str, questions: Sequence[str], budget: float = 300.0) 
     return results
 
 
+def node_results(site: Path, questions: Sequence[str]) -> list[list[str]]:
+    """The same worker's ranking, run in Node (scripts/worker_ranking.js): seconds, not a minute."""
+    script = Path(__file__).with_name("worker_ranking.js")
+    done = subprocess.run(
+        ["node", str(script), str(site)],
+        input=json.dumps(list(questions)),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return [list(dict.fromkeys(_page_key("/" + loc) for loc in locs)) for locs in json.loads(done.stdout)]
+
+
 def _settled(page: object, limit: float = 8.0) -> list[str]:
     """The result list once it has stopped changing (Material debounces and renders in steps)."""
     end = time.monotonic() + limit
@@ -223,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="only `wijkengids zoek`")
     parser.add_argument("--site", type=Path, help="an already built site (skips the build)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--node", action="store_true", help="run the browser's worker in Node, not Chromium")
     parser.add_argument("--detail", action="store_true", help="also list answers outside the first five")
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -245,11 +261,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 site = Path(tmp) / "site"
                 build_site(root, site)
             built = time.perf_counter() - start
-            with static_server(site) as base:
-                ranked = browser_results(base, [q.vraag for q in questions])
+            if args.node:
+                ranked = node_results(site, [q.vraag for q in questions])
+            else:
+                with static_server(site) as base:
+                    ranked = browser_results(base, [q.vraag for q in questions])
         outcomes = [Outcome(q, tuple(r)) for q, r in zip(questions, ranked, strict=True)]
+        runner = "Node" if args.node else "Material"
         figures.append(
-            report(f"browser (Material, build {built:.0f} s)", outcomes, time.perf_counter() - start, args.detail)
+            report(f"browser ({runner}, build {built:.0f} s)", outcomes, time.perf_counter() - start, args.detail)
         )
 
     if args.json:
