@@ -205,6 +205,12 @@ def test_search_finds_the_page_among_the_first(search, query: str, page: str):
     assert page in search(query)[:3]
 
 
+def test_a_hub_goes_above_the_lessons_that_mention_it(search):
+    found = search("focus")
+    assert found[:1] == ["bestanddelen/focus/"]
+    assert "lessen/kies-wat-doorgaat/" in found  # its body says "focus": a passing mention
+
+
 def test_a_typed_number_outweighs_title_words(search):
     # As in `wijkengids zoek`: the page with the number first, the title match without it.
     assert search("1000 initiatieven")[:2] == ["lessen/tel-wat-er-loopt/", "lessen/rem-de-stroom-van-initiatieven/"]
