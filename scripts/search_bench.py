@@ -34,7 +34,8 @@ import yaml
 
 from wijkengids.chromium import CHROMIUM, HEADLESS_ARGS, static_server
 from wijkengids.loader import load
-from wijkengids.search import cache_dir, load_synonyms, open_index
+from wijkengids.search import cache_dir, load_synonyms
+from wijkengids.whoosh_index import open_index
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = Path(__file__).with_name("search_questions.yml")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from wijkengids import loader, pipeline, search, validate
-from wijkengids.cli import main
+from wijkengids.cli import main, settings_for
 
 from .conftest import FIXTURES
 
@@ -171,6 +174,39 @@ def test_duplicate_pairs_come_from_the_memo_until_an_item_changes(tmp_path: Path
     assert [f for f, _ in moved] == ["lessons/stop-met-projecten.md", "lessons/zie-signalen-vroeg.md"]
     assert "kies-wat-doorgaat" not in str(moved)  # no stale pair
     assert computed  # the edit made the pairs again
+
+
+def test_key_terms_stay_pickled_until_a_check_needs_them(tmp_path: Path):
+    root = tmp_path / "good"
+    shutil.copytree(FIXTURES / "good", root)
+    _check_json(root)
+    memo = pipeline.read_memo(pipeline.memo_file(root))
+    stored = memo.stored_keys()
+    assert memo.pickled_key_terms and memo.key_term_keys
+    settings = dataclasses.replace(settings_for(root, render=False), graph=False, memo=memo)
+    pipeline.run(settings)
+    assert memo._key_terms is None  # the duplicate pairs were in the memo: nothing unpickled
+    assert memo.stored_keys() == stored  # so the check writes no new memo
+    lesson = root / "lessons/kies-wat-doorgaat.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    pipeline.run(settings)
+    assert memo._key_terms is not None  # the pairs are made again, from the key terms
+    assert memo.stored_keys() != stored
+    pipeline.write_memo(memo, pipeline.memo_file(root))
+    again = pipeline.read_memo(pipeline.memo_file(root))
+    assert again.key_term_keys == frozenset(memo.key_terms) and again.key_terms == memo.key_terms
+
+
+def test_a_check_does_not_import_what_only_a_build_or_search_needs():
+    # MkDocs (bundel), Whoosh's index and Jinja2 (pages) are a third of a check's start-up.
+    code = (
+        "import sys; import wijkengids.cli; "
+        "print(sorted(m for m in ('mkdocs', 'whoosh.index', 'whoosh.query', 'jinja2') if m in sys.modules))"
+    )
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
+    result = CliRunner().invoke(main, ["zoek", "--help"])  # a feature command still loads on use
+    assert result.exit_code == 0 and "--thema" in result.output
 
 
 def test_a_corrupt_or_foreign_cache_is_a_cold_start(tmp_path: Path):

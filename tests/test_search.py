@@ -23,9 +23,9 @@ from wijkengids.search import (
     corpus_key_terms,
     duplicate_diagnostics,
     load_synonyms,
-    open_index,
     similar_pairs,
 )
+from wijkengids.whoosh_index import open_index
 
 from .conftest import FIXTURES, FixtureSite
 

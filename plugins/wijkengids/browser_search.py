@@ -43,8 +43,8 @@ from .search import (
     SYNONYM_BOOST,
     CompoundSplitFilter,
     Synonyms,
-    _published,
     item_fields,
+    published_items,
     stem,
     words,
 )
@@ -88,7 +88,7 @@ def item_docs(
         fields: `search.corpus_fields(corpus)` when the caller has them already.
     """
     docs = []
-    for item in _published(corpus):
+    for item in published_items(corpus):
         location = location_of.get(item.src_uri)
         if location is not None:  # not in this build (a subset bundle)
             boost = KIND_BOOSTS.get(item.kind, 1.0)
@@ -337,7 +337,7 @@ def site_files(
         if "#" not in location and location not in item_locations:
             text = _shortened(_plain(str(entry.get("text", ""))))
             shown.append({**entry, "text": html.escape(text, quote=False)})
-    for item in _published(corpus):  # Material does not index item pages (see plugin.py)
+    for item in published_items(corpus):  # Material does not index item pages (see plugin.py)
         if (location := location_of.get(item.src_uri)) is not None:
             shown.append(
                 {

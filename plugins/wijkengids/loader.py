@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -165,25 +166,40 @@ _OS_ERRORS = {
 }
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 on Windows: there the link is tested first
+
+
+def _unreadable(exc: OSError, rel: str, name: str) -> Diagnostic:
+    what, hint = _OS_ERRORS.get(exc.errno or 0, (f"kan niet gelezen worden: {exc.strerror}", ""))
+    return Diagnostic(rel, 1, "file.unreadable", f"`{name}` {what}", hint)
+
+
+def read_text(path: Path | str, rel: str) -> tuple[str | None, list[Diagnostic]]:
     """Read a file as UTF-8 (a BOM is dropped, CRLF becomes LF); bad bytes become a diagnostic.
 
     Symbolic links are not followed (they could publish a file from outside the repository, or
     loop), and only regular files up to MAX_FILE_BYTES are read (a FIFO would block the build).
     """
-    name = path.name
+    name = os.path.basename(path)
+    symlink = Diagnostic(
+        rel,
+        1,
+        "file.symlink",
+        f"`{name}` is een symbolische link; die volgt de wijkengids niet",
+        "zet het bestand zelf in de map (een link kan naar een bestand buiten de wijkengids wijzen)",
+    )
     try:
-        if path.is_symlink():
-            return None, [
-                Diagnostic(
-                    rel,
-                    1,
-                    "file.symlink",
-                    f"`{name}` is een symbolische link; die volgt de wijkengids niet",
-                    "zet het bestand zelf in de map (een link kan naar een bestand buiten de wijkengids wijzen)",
-                )
-            ]
-        info = path.stat()
+        if not _NO_FOLLOW and os.path.islink(path):
+            return None, [symlink]
+        # One open, fstat and read per file (three syscalls, not six: 5,000 files in every check).
+        # O_NOFOLLOW refuses a link; O_NONBLOCK keeps a FIFO from blocking the open.
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and _NO_FOLLOW:
+            return None, [symlink]
+        return None, [_unreadable(exc, rel, name)]
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             not_regular = ("is geen gewoon bestand", "verwijder het")
             what, hint = _OS_ERRORS[errno.EISDIR] if stat.S_ISDIR(info.st_mode) else not_regular
@@ -198,10 +214,12 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                     "een item is doorgaans 150-400 woorden: haal geplakte exports, plaatjes of bijlagen uit de tekst",
                 )
             ]
-        raw = path.read_bytes()
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        what, hint = _OS_ERRORS.get(exc.errno or 0, (f"kan niet gelezen worden: {exc.strerror}", ""))
-        return None, [Diagnostic(rel, 1, "file.unreadable", f"`{name}` {what}", hint)]
+        return None, [_unreadable(exc, rel, name)]
+    finally:
+        os.close(fd)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -619,12 +637,15 @@ def parse_item(text: str, rel: str, kind: Kind, content_hash: str) -> tuple[Item
     return item, diagnostics + fields.diagnostics
 
 
-def collection_files(root: Path, kind: Kind) -> list[Path]:
-    """The Markdown files of one collection, in a stable order; `_`- and `.`-files are skipped."""
-    folder = root / kind.folder
-    if not folder.is_dir():
+def collection_files(root: Path, kind: Kind) -> list[str]:
+    """The names of the Markdown files of one collection, in a stable order; `_`- and `.`-files
+    are skipped. Names, not Paths: making, comparing and printing 5,000 Paths cost a third of a
+    check that found everything in its memo."""
+    try:
+        with os.scandir(root / kind.folder) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(".md") and e.name[0] not in "_.")
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith(("_", ".")))
 
 
 # Parse results by (path, kind, sha256 of the text): items and diagnostics are frozen, so a result
@@ -641,9 +662,10 @@ def load_items(
     diagnostics: list[Diagnostic] = []
     current: ParseMemo = {}
     for kind in kinds:
-        for path in collection_files(root, kind):
-            rel = path.relative_to(root).as_posix()
-            text, problems = read_text(path, rel)
+        folder = os.path.join(root, kind.folder)
+        for name in collection_files(root, kind):
+            rel = f"{kind.folder}/{name}"
+            text, problems = read_text(os.path.join(folder, name), rel)
             diagnostics += problems
             if text is None:
                 continue

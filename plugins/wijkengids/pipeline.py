@@ -14,42 +14,40 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .browser_search import ModelMemo
 from .cachedir import project_cache
 from .diagnostics import Diagnostic, Severity, with_severities
-from .explore import WIJKSCAN_URI
 from .graph import KnowledgeGraph, LayoutMemo, build_graph
 from .leeswijzer import Leeswijzer, route
 from .links import LinkTarget, find_links
 from .loader import ParseMemo, load, read_text, split_frontmatter
 from .model import Corpus, Item
-from .pages import LEESWIJZER_URI, explore_pages, generate
-from .panels import Group, PagePanel, Ref, build_panels, flow_for
-from .related import related_items
 from .search import (
     DuplicateMemo,
     KeyTermMemo,
-    SearchIndex,
     Synonyms,
     cache_dir,
     corpus_fields,
     corpus_key_terms,
     duplicate_diagnostics,
     load_synonyms,
-    open_index,
 )
 from .subset import Subset, kept_ids
 from .subset import problems as subset_problems
 from .validate import LocalMemo, check_links, validate
+
+if TYPE_CHECKING:
+    from .panels import PagePanel
+    from .whoosh_index import SearchIndex
 
 log = logging.getLogger("wijkengids")
 
@@ -62,17 +60,29 @@ class Memo:
 
     parsed: ParseMemo = field(default_factory=dict)
     checked: LocalMemo = field(default_factory=dict)  # findings of the rules on one item alone
-    key_terms: KeyTermMemo = field(default_factory=dict)
     layouts: LayoutMemo = field(default_factory=dict)
     duplicates: DuplicateMemo = field(default_factory=dict)  # the near-duplicate pairs
     search: ModelMemo = field(default_factory=ModelMemo)  # the browser search's model
+    # The key terms as `read_memo` found them, still pickled, and their keys (see `key_terms`).
+    pickled_key_terms: bytes = b""
+    key_term_keys: frozenset[Any] = frozenset()
+    _key_terms: KeyTermMemo | None = field(default=None, init=False, repr=False)
+
+    @property
+    def key_terms(self) -> KeyTermMemo:
+        """Unpickled on first use: a check whose duplicate pairs are in the memo never needs them
+        (a third of the memo file at 5,000 items)."""
+        if self._key_terms is None:
+            self._key_terms = _unpickled(self.pickled_key_terms) if self.pickled_key_terms else {}
+            self.pickled_key_terms = b""
+        return self._key_terms
 
     def stored_keys(self) -> tuple[frozenset[Any], ...]:
         """The keys of what `write_memo` stores: equal before and after a run, nothing is new."""
         return (
             frozenset(self.parsed),
             frozenset(self.checked),
-            frozenset(self.key_terms),
+            self.key_term_keys if self._key_terms is None else frozenset(self._key_terms),
             frozenset(self.layouts),
             frozenset(self.duplicates),
         )
@@ -106,6 +116,16 @@ def _read_only(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
 copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 
+def _unpickled(data: bytes) -> Any:
+    collecting = gc.isenabled()
+    gc.disable()  # see read_memo
+    try:
+        return pickle.loads(data)
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def read_memo(path: Path) -> Memo:
     """The results a previous check or build stored at `path`: parsed items, their own findings,
     key terms and the kaart layout, all under content hashes (like Sphinx's pickled environment).
@@ -120,7 +140,7 @@ def read_memo(path: Path) -> Memo:
         with path.open("rb") as f:
             if pickle.load(f) != _code_version():  # checked before the rest is even unpickled
                 return Memo()
-            parsed, checked, key_terms, layouts, duplicates = pickle.load(f)
+            parsed, checked, key_term_keys, pickled_key_terms, layouts, duplicates = pickle.load(f)
     except FileNotFoundError:
         return Memo()
     except Exception as exc:  # any unreadable cache is just a cold start
@@ -129,7 +149,14 @@ def read_memo(path: Path) -> Memo:
     finally:
         if collecting:
             gc.enable()
-    return Memo(parsed=parsed, checked=checked, key_terms=key_terms, layouts=layouts, duplicates=duplicates)
+    return Memo(
+        parsed=parsed,
+        checked=checked,
+        layouts=layouts,
+        duplicates=duplicates,
+        pickled_key_terms=pickled_key_terms,
+        key_term_keys=key_term_keys,
+    )
 
 
 def write_memo(memo: Memo, path: Path) -> None:
@@ -140,7 +167,11 @@ def write_memo(memo: Memo, path: Path) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as f:
             temporary = Path(f.name)
             pickle.dump(_code_version(), f, pickle.HIGHEST_PROTOCOL)
-            stored = (memo.parsed, memo.checked, memo.key_terms, memo.layouts, memo.duplicates)
+            if memo._key_terms is None:  # never unpickled: stored again as it was read
+                keys, key_terms = memo.key_term_keys, memo.pickled_key_terms
+            else:
+                keys, key_terms = frozenset(memo._key_terms), pickle.dumps(memo._key_terms, pickle.HIGHEST_PROTOCOL)
+            stored = (memo.parsed, memo.checked, keys, key_terms, memo.layouts, memo.duplicates)
             pickle.dump(stored, f, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         temporary = None
@@ -304,26 +335,7 @@ def run(settings: Settings) -> Build:
             published = frozenset(i.src_uri for i in shown.items)
     if settings.render:
         assert graph is not None  # built above whenever render is
-        with _timed("related"):
-            related = related_items(corpus, graph, terms)
-        with _timed("pages"):
-            if shown is corpus:
-                pages = generate(corpus, leeswijzer, existing.keys())
-                pages.update(explore_pages(corpus, graph, leeswijzer, memo.layouts if memo else None))
-            else:  # overviews list only what the bundle holds, so they never link out of it
-                shown_graph, shown_route = build_graph(shown), route(shown)
-                pages = generate(shown, shown_route, existing.keys())
-                pages.update(explore_pages(shown, shown_graph, shown_route))
-            panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
-            panels[LEESWIJZER_URI] = PagePanel(
-                kind_label="Leeswijzer",
-                flow=flow_for([], leeswijzer),
-                listings_title="De vijf stappen",
-                listings=tuple(
-                    Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),))
-                    for r in leeswijzer.routes
-                ),
-            )
+        pages, panels = _render(corpus, shown, graph, leeswijzer, terms, existing.keys(), memo)
     diagnostics = with_severities(diagnostics, dict(settings.severities))
     log.debug("%d items, %d diagnostics", len(corpus.items), len(diagnostics))
     return Build(
@@ -340,6 +352,47 @@ def run(settings: Settings) -> Build:
     )
 
 
+def _render(
+    corpus: Corpus,
+    shown: Corpus,
+    graph: KnowledgeGraph,
+    leeswijzer: Leeswijzer,
+    terms: Mapping[str, Mapping[str, int]],
+    existing: Collection[str],
+    memo: Memo | None,
+) -> tuple[dict[str, str], dict[str, PagePanel]]:
+    """The generated pages and every page's panel. Imported here, not at the top: a check
+    renders nothing and so never loads Jinja2 and the page modules (a sixth of its start-up)."""
+    from .explore import WIJKSCAN_URI
+    from .pages import LEESWIJZER_URI, explore_pages, generate
+    from .panels import Group, PagePanel, Ref, build_panels, flow_for
+    from .related import related_items
+
+    with _timed("related"):
+        related = related_items(corpus, graph, terms)
+    with _timed("pages"):
+        if shown is corpus:
+            pages = generate(corpus, leeswijzer, existing)
+            pages.update(explore_pages(corpus, graph, leeswijzer, memo.layouts if memo else None))
+        else:  # overviews list only what the bundle holds, so they never link out of it
+            shown_graph, shown_route = build_graph(shown), route(shown)
+            pages = generate(shown, shown_route, existing)
+            pages.update(explore_pages(shown, shown_graph, shown_route))
+        panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
+        panels[LEESWIJZER_URI] = PagePanel(
+            kind_label="Leeswijzer",
+            flow=flow_for([], leeswijzer),
+            listings_title="De vijf stappen",
+            listings=tuple(
+                Group(f"Stap {r.stap.nummer}", (Ref(r.stap.vraag, r.src_uri, f"{r.count} items"),))
+                for r in leeswijzer.routes
+            ),
+        )
+    return pages, panels
+
+
 def search_index(build: Build, settings: Settings) -> SearchIndex:
     """The Whoosh index of a build's corpus, from the cache when the content did not change."""
+    from .whoosh_index import open_index  # Whoosh's index and query modules: not for a check
+
     return open_index(build.corpus, build.synonyms, settings.cache_dir or cache_dir(settings.root))
