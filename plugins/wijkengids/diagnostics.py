@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from .pickling import fast_pickle
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -15,6 +17,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem in the content.

@@ -11,6 +11,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import NewType
 
+from .pickling import fast_pickle
+
 ItemId = NewType("ItemId", str)
 SrcPath = NewType("SrcPath", str)  # path relative to the project root, with forward slashes
 
@@ -71,6 +73,7 @@ _LABELS = {
 KIND_ORDER: tuple[Kind, ...] = (Kind.LES, Kind.BESTANDDEEL, Kind.INTERVENTIE, Kind.THEMA)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Stap:
     nummer: int
@@ -79,6 +82,7 @@ class Stap:
     intro: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Term:
     """An entry of a small vocabulary (actoren, signalen, bewijs levels)."""
@@ -88,6 +92,7 @@ class Term:
     uitleg: str = ""
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Bron:
     """A publication in the source registry."""
@@ -99,6 +104,7 @@ class Bron:
     soort: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class BronRef:
     """A citation in an item: which source and which chapter or section."""
@@ -107,6 +113,7 @@ class BronRef:
     sectie: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Link:
     """A `[[id]]` link in an item body, with its line in the source file."""
@@ -115,6 +122,7 @@ class Link:
     line: int
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Positions:
     """Line numbers (1-based, in the source file) of each frontmatter key and of the body."""
@@ -132,6 +140,7 @@ class Positions:
         return self.keys.get(key, 1)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class InterventieDetails:
     """The fields of the Dutch intervention databases (Movisie, Loket Gezond Leven)."""
@@ -146,6 +155,7 @@ class InterventieDetails:
     randvoorwaarden: tuple[str, ...] = ()
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Item:
     """One content file: a les, bestanddeel, thema or interventie."""
@@ -183,6 +193,7 @@ class Item:
         return {"themas": self.themas, "bestanddelen": self.bestanddelen, "interventies": self.interventies}
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     """The data files under `data/`: steps, actors, signals, evidence levels, sources."""
@@ -203,6 +214,7 @@ class Vocabulary:
         return next((b for b in self.bronnen if b.id == bron_id), None)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Corpus:
     """Every item of every collection plus the vocabulary, indexed by id."""
