@@ -214,3 +214,51 @@ def test_compiled_templates_are_cached_and_an_unusable_cache_costs_nothing(site:
     folder.write_text("geen map", encoding="utf-8")  # cannot be made: the build goes on without
     site.build(strict=True)
     assert site.snapshot() == first
+
+
+def test_listing_urls_equal_mkdocs_urls(tmp_path):
+    """The listings of generated pages bypass Markdown (rawhtml), so their links are final URLs:
+    exactly the relative URLs MkDocs writes, with and without directory URLs, anchors kept."""
+    from mkdocs.structure.files import File
+    from mkdocs.utils import get_relative_url
+
+    from wijkengids.pages import page_url, url_linker
+
+    sources = ["index.md", "lessen/index.md", "lessen/a.md", "bestanddelen/b.md", "matrix/x-stap-1.md", "a/b/c.md"]
+    for directory_urls in (True, False):
+        files = {s: File(s, str(tmp_path), str(tmp_path / "site"), directory_urls) for s in sources}
+        for source, file in files.items():
+            assert page_url(source, directory_urls) == file.url
+            url = url_linker(source, directory_urls)
+            for target, other in files.items():
+                assert url(target) == get_relative_url(other.url, file.url), (file.url, other.url)
+                assert url(target + "#signaal") == get_relative_url(other.url, file.url) + "#signaal"
+
+
+def test_raw_html_blocks_pass_only_where_enabled():
+    """Between the markers a generated page's HTML is kept as written; on any other page the
+    markers are ordinary text and what is between them is Markdown as usual."""
+    import markdown
+
+    from wijkengids.rawhtml import RAW_END, RAW_START, RawHtmlExtension
+
+    between = "<ul>\n<li>een</li>\n</ul>\n*niet nadruk* [geen](link.md)"
+    source = f"# Lijst\n\n{RAW_START}\n{between}\n{RAW_END}\n\nna *de* lijst\n"
+    enabled = markdown.markdown(source, extensions=[RawHtmlExtension(lambda: True)])
+    assert between in enabled
+    assert "<p><ul>" not in enabled and RAW_START not in enabled
+    assert "<p>na <em>de</em> lijst</p>" in enabled
+    disabled = markdown.markdown(source, extensions=[RawHtmlExtension(lambda: False)])
+    assert "<em>niet nadruk</em>" in disabled and '<a href="link.md">geen</a>' in disabled  # plain Markdown
+    unclosed = markdown.markdown(f"{RAW_START}\n*tekst*\n", extensions=[RawHtmlExtension(lambda: True)])
+    assert "<em>tekst</em>" in unclosed  # an unclosed block stays Markdown
+
+
+def test_generated_listings_link_every_item_from_html(site: FixtureSite):
+    site.build(strict=True)
+    lessen = site.html("lessen/")
+    assert '<li><a href="kies-wat-doorgaat/">' in lessen
+    bronnen = site.html("bronnen/")
+    assert '<a href="../lessen/kies-wat-doorgaat/">' in bronnen
+    site.build(strict=True, use_directory_urls=False)
+    assert '<li><a href="kies-wat-doorgaat.html">' in site.html("lessen/index.html")

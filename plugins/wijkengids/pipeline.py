@@ -200,6 +200,7 @@ class Settings:
         subset: Publish only part of the guide (`thema:<id>` or `stap:<n>`, see `subset`), for a
             werkatelier bundle; None publishes everything.
         memo: Results of the previous run to reuse where the inputs are unchanged (serve only).
+        directory_urls: The site's URL style (`x/` or `x.html`), for the listings of generated pages.
     """
 
     root: Path
@@ -212,6 +213,7 @@ class Settings:
     graph: bool = True
     subset: str | None = None
     memo: Memo | None = field(default=None, compare=False)
+    directory_urls: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +337,7 @@ def run(settings: Settings) -> Build:
             published = frozenset(i.src_uri for i in shown.items)
     if settings.render:
         assert graph is not None  # built above whenever render is
-        pages, panels = _render(corpus, shown, graph, leeswijzer, terms, existing.keys(), memo)
+        pages, panels = _render(corpus, shown, graph, leeswijzer, terms, existing.keys(), memo, settings.directory_urls)
     diagnostics = with_severities(diagnostics, dict(settings.severities))
     log.debug("%d items, %d diagnostics", len(corpus.items), len(diagnostics))
     return Build(
@@ -360,6 +362,7 @@ def _render(
     terms: Mapping[str, Mapping[str, int]],
     existing: Collection[str],
     memo: Memo | None,
+    directory_urls: bool,
 ) -> tuple[dict[str, str], dict[str, PagePanel]]:
     """The generated pages and every page's panel. Imported here, not at the top: a check
     renders nothing and so never loads Jinja2 and the page modules (a sixth of its start-up)."""
@@ -372,12 +375,13 @@ def _render(
         related = related_items(corpus, graph, terms)
     with _timed("pages"):
         if shown is corpus:
-            pages = generate(corpus, leeswijzer, existing)
-            pages.update(explore_pages(corpus, graph, leeswijzer, memo.layouts if memo else None))
+            pages = generate(corpus, leeswijzer, existing, directory_urls=directory_urls)
+            layouts = memo.layouts if memo else None
+            pages.update(explore_pages(corpus, graph, leeswijzer, layouts, directory_urls=directory_urls))
         else:  # overviews list only what the bundle holds, so they never link out of it
             shown_graph, shown_route = build_graph(shown), route(shown)
-            pages = generate(shown, shown_route, existing)
-            pages.update(explore_pages(shown, shown_graph, shown_route))
+            pages = generate(shown, shown_route, existing, directory_urls=directory_urls)
+            pages.update(explore_pages(shown, shown_graph, shown_route, directory_urls=directory_urls))
         panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
         panels[LEESWIJZER_URI] = PagePanel(
             kind_label="Leeswijzer",

@@ -28,6 +28,7 @@ from .diagnostics import Severity
 from .links import WikiLinkExtension
 from .model import Kind
 from .pages import relative_path
+from .rawhtml import RawHtmlExtension
 
 log = get_plugin_logger(__name__)
 
@@ -68,6 +69,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def __init__(self) -> None:
         self.build: pipeline.Build | None = None
         self.links: WikiLinkExtension | None = None
+        self.generated_page = False  # whether the page being converted is one the plugin generated
         self.files: Files | None = None
         self.urls: PageUrls | None = None
         self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
@@ -113,6 +115,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             untrusted=lambda src_uri: bool(self.build and self.build.item_for(src_uri)),  # cleaned by sanitize
         )
         config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
+        # The listings of generated pages are HTML already (see rawhtml); no other page may pass HTML by.
+        config.markdown_extensions.append(RawHtmlExtension(lambda: self.generated_page))  # type: ignore[arg-type]
         config.watch.extend(
             str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir()
         )
@@ -138,6 +142,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
                 similarity=False,
                 subset=self.config.subset,
                 memo=self.memo,
+                directory_urls=config.use_directory_urls,
             )
         )
         # The panels, pages and related items are made: the graph (30 MB at 5,000 items) can go.
@@ -163,6 +168,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.generated_page = bool(self.build and page.file.generated_by and page.file.src_uri in self.build.pages)
         if self.build and self.links:
             self.links.page_src_uri = page.file.src_uri
             item = self.build.item_for(page.file.src_uri)
