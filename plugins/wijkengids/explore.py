@@ -14,12 +14,16 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from markdown.extensions.toc import slugify
 
 from .graph import KnowledgeGraph, LayoutMemo, layout
 from .leeswijzer import Leeswijzer, stap_uri
 from .model import KIND_ORDER, Corpus, Item, ItemId, Kind, Stap, Term
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Not `kaart/index.md`: with Material's navigation.indexes the first index page of a nav section
 # becomes the section's own page and disappears from its list. The URL is /kaart/ either way.
@@ -219,7 +223,9 @@ def _thema_order(corpus: Corpus) -> tuple[Item, ...]:
     return tuple(sorted(themas, key=lambda t: (t.nummer is None, t.nummer or 0, t.titel.casefold())))
 
 
-def kaart(corpus: Corpus, graph: KnowledgeGraph, layouts: LayoutMemo | None = None) -> Kaart:
+def kaart(
+    corpus: Corpus, graph: KnowledgeGraph, layouts: LayoutMemo | None = None, simple: nx.Graph | None = None
+) -> Kaart:
     """The map: items, stappen, signalen and plaatsen (gemeenten) with the relations between them;
     bronnen are left out (every item cites a few; they would pull the map into one knot), and so is
     a node without any relation (a signal no page names yet).
@@ -227,8 +233,13 @@ def kaart(corpus: Corpus, graph: KnowledgeGraph, layouts: LayoutMemo | None = No
     A node belongs to the thema's and stappen its frontmatter names. A stap, signaal or plaats
     node, and an item that names no thema (most bestanddelen), belongs to those of the items it
     is connected to: filtering on a thema keeps the bestanddelen, signalen and plaatsen that
-    occur in it."""
-    simple = graph.undirected(exclude=("bron",))  # a new graph of our own: trimmed in place, not copied
+    occur in it.
+
+    Arguments:
+        simple: `graph.undirected()` when the caller has one it no longer needs: it is trimmed in
+            place (a copy would cost as much as making it).
+    """
+    simple = simple if simple is not None else graph.undirected(exclude=("bron",))
     simple.remove_nodes_from(
         [n for n in simple if graph.node_type(n) == "plaats" and not is_place(str(simple.nodes[n].get("label", "")))]
     )

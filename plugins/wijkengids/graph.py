@@ -258,13 +258,12 @@ def _squash(pos: Mapping[str, tuple[float, float]], keep: Iterable[str] = ()) ->
 def _fit(pos: Mapping[str, tuple[float, float]], margin: float = 20.0) -> dict[str, tuple[float, float]]:
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    left, top = min(xs), min(ys)  # once: inside the comprehension they made the fit quadratic
+    span = max(max(xs) - left, max(ys) - top) or 1.0
     scale = (LAYOUT_SIZE - 2 * margin) / span
-    ox = (LAYOUT_SIZE - (max(xs) - min(xs)) * scale) / 2
-    oy = (LAYOUT_SIZE - (max(ys) - min(ys)) * scale) / 2
-    return {
-        n: (round(ox + (x - min(xs)) * scale, 1), round(oy + (y - min(ys)) * scale, 1)) for n, (x, y) in pos.items()
-    }
+    ox = (LAYOUT_SIZE - (max(xs) - left) * scale) / 2
+    oy = (LAYOUT_SIZE - (max(ys) - top) * scale) / 2
+    return {n: (round(ox + (x - left) * scale, 1), round(oy + (y - top) * scale, 1)) for n, (x, y) in pos.items()}
 
 
 def build_graph(corpus: Corpus) -> KnowledgeGraph:

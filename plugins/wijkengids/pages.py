@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -19,6 +20,9 @@ from .graph import KnowledgeGraph, LayoutMemo
 from .leeswijzer import Leeswijzer, StapRoute, stap_uri, werkblad_uri
 from .model import Corpus, Item, Kind
 from .rawhtml import RAW_END, RAW_START
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Markdown's own syntax in a text: emphasis, code, links, tables, headings and attr_list's `{: …}`
 # (which could set an `onclick` on a generated heading). `<`, `>` and `&` become entities instead.
@@ -204,11 +208,16 @@ def explore_pages(
     layouts: LayoutMemo | None = None,
     *,
     directory_urls: bool = True,
+    simple: nx.Graph | None = None,
 ) -> dict[str, str]:
     """The pages to explore the guide: kaart, matrix (with a page per filled cell), plaatsen and
-    wijkscan, keyed by source URI. Their data comes from `explore`; centrality once per build."""
+    wijkscan, keyed by source URI. Their data comes from `explore`; centrality once per build.
+
+    Arguments:
+        simple: `graph.undirected()`, for the kaart to trim in place (see `explore.kaart`).
+    """
     pages: dict[str, str] = {}
-    kaart = explore.kaart(corpus, graph, layouts)
+    kaart = explore.kaart(corpus, graph, layouts, simple)
     pages[explore.KAART_URI] = render("kaart.md.j2", explore.KAART_URI, directory_urls, kaart=kaart, data=kaart.data())
     matrix = explore.matrix(corpus, leeswijzer)
     pages[explore.MATRIX_URI] = render("matrix.md.j2", explore.MATRIX_URI, directory_urls, matrix=matrix)

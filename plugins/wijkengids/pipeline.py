@@ -371,13 +371,16 @@ def _render(
     from .panels import Group, PagePanel, Ref, build_panels, flow_for
     from .related import related_items
 
+    # One undirected graph for both: the related items only read it, then the kaart trims it.
+    simple = graph.undirected()
     with _timed("related"):
-        related = related_items(corpus, graph, terms)
+        related = related_items(corpus, graph, terms, simple)
     with _timed("pages"):
         if shown is corpus:
             pages = generate(corpus, leeswijzer, existing, directory_urls=directory_urls)
             layouts = memo.layouts if memo else None
-            pages.update(explore_pages(corpus, graph, leeswijzer, layouts, directory_urls=directory_urls))
+            explored = explore_pages(corpus, graph, leeswijzer, layouts, directory_urls=directory_urls, simple=simple)
+            pages.update(explored)
         else:  # overviews list only what the bundle holds, so they never link out of it
             shown_graph, shown_route = build_graph(shown), route(shown)
             pages = generate(shown, shown_route, existing, directory_urls=directory_urls)

@@ -40,10 +40,14 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .graph import KnowledgeGraph
 from .model import Corpus, Item, ItemId, Kind
 from .search import ItemKeyTerms
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MAX_RELATED = 5
 GRAPH_SHARE = 0.6
@@ -77,14 +81,17 @@ class Related:
     reason: str
 
 
-def related_items(corpus: Corpus, graph: KnowledgeGraph, terms: ItemKeyTerms) -> dict[ItemId, tuple[Related, ...]]:
+def related_items(
+    corpus: Corpus, graph: KnowledgeGraph, terms: ItemKeyTerms, simple: nx.Graph | None = None
+) -> dict[ItemId, tuple[Related, ...]]:
     """Up to MAX_RELATED related items for every published item, best first.
 
     Arguments:
         terms: `search.corpus_key_terms(corpus)`: weighted analyzed words, by item path.
+        simple: `graph.undirected()` when the caller has it already; only read.
     """
     items = [i for i in corpus.items if corpus.index.get(i.id) is i]
-    simple = graph.undirected()
+    simple = simple if simple is not None else graph.undirected()
     ctx = _Context(
         corpus=corpus,
         types={n: graph.node_type(n) for n in simple},
