@@ -29,7 +29,6 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import count
 from types import MappingProxyType
 from typing import Any
 
@@ -247,12 +246,10 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
     first_stems = phrases_from.keys()
     phrase_postings: dict[str, array[int]] = {}
     phrase_last: dict[str, int] = {}
-    # Every (page, field)'s term counts go into flat columns, in page and field order; `_postings`
-    # cuts the postings from them with numpy (a Python loop per posting took 4 s at 5,000 pages).
-    term_ids: dict[str, int] = {}
-    new_id = count()
-    term_column, count_column = array("q"), array("q")
-    field_sizes, field_owner, field_index = array("q"), array("q"), array("q")
+    # Postings are written encoded as they are found (see `terms` above) into compact arrays:
+    # at 5,000 pages, lists of tuples held 10 times the memory of the file they become.
+    postings: dict[str, array[int]] = {}
+    last_doc: dict[str, int] = {}
     lengths = []
     for n, (key, doc_words) in enumerate(zip(keys, page_words, strict=True)):
         page_counts = memo.counts.get(key)
@@ -284,13 +281,14 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
                         posted.append(n - phrase_last.get(phrase_key, 0))
                         posted.append(found << FIELD_BITS | f)
                         phrase_last[phrase_key] = n
-            term_column.extend(map(term_ids.setdefault, counts, new_id))
-            count_column.extend(counts.values())
-            field_sizes.append(len(counts))
-            field_owner.append(n)
-            field_index.append(f)
+            for term, occurrence in counts.items():
+                posted = postings.get(term)
+                if posted is None:
+                    posted = postings[term] = array("L")
+                posted.append(n - last_doc.get(term, 0))
+                posted.append(occurrence << FIELD_BITS | f)
+                last_doc[term] = n
         lengths.append(sizes)
-    postings = _postings(term_ids, term_column, count_column, field_sizes, field_owner, field_index)
     # Only what this build needs survives it: a deleted page's results go.
     memo.counts = {key: memo.counts[key] for key in keys if key in memo.counts}
     return {
@@ -314,42 +312,6 @@ def model(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None 
 
 
 FIELD_BITS = 3  # a count and a field share one number: count << 3 | field (at most 8 fields)
-
-
-def _postings(
-    term_ids: Mapping[str, int],
-    terms: array[int],
-    counts: array[int],
-    field_sizes: array[int],
-    field_owner: array[int],
-    field_index: array[int],
-) -> dict[str, list[int]]:
-    """Each term's postings, encoded as `model` documents them, from flat columns: per posting
-    its term id and count; per (page, field), in order, its number of postings, page and field."""
-    import numpy as np  # here, not at the top: only a build that writes the model needs it
-
-    def column(values: array[int]) -> Any:
-        return np.frombuffer(values, np.int64) if len(values) else np.zeros(0, np.int64)
-
-    sizes = column(field_sizes)
-    term = column(terms)
-    page = np.repeat(column(field_owner), sizes)
-    value = column(counts) << FIELD_BITS | np.repeat(column(field_index), sizes)
-    order = np.argsort(term, kind="stable")  # by term; within a term still by page and field
-    term, page, value = term[order], page[order], value[order]
-    total = len(term)
-    first = np.ones(total, bool)
-    first[1:] = term[1:] != term[:-1]
-    previous = np.zeros(total, np.int64)
-    previous[1:] = page[:-1]
-    previous[first] = 0  # a term's first posting counts from page 0
-    pairs = np.empty(2 * total, np.int64)
-    pairs[0::2] = page - previous
-    pairs[1::2] = value
-    name = {i: t for t, i in term_ids.items()}
-    starts = np.flatnonzero(first)
-    ends = np.append(starts[1:], total)
-    return {name[int(term[s])]: pairs[2 * s : 2 * e].tolist() for s, e in zip(starts, ends, strict=True)}
 
 
 def script(data: Mapping[str, Any]) -> str:

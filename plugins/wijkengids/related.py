@@ -100,7 +100,7 @@ def related_items(
         weight={
             n: NEIGHBOUR_WEIGHTS.get(graph.node_type(n), 0.0) / math.log(1 + max(1, simple.degree(n))) for n in simple
         },
-        hub_degree=HUB_DEGREE,
+        hubs=frozenset(n for n in simple if graph.node_type(n) == "stap" or simple.degree(n) > HUB_DEGREE),
         themas=frozenset(i for i, item in corpus.index.items() if item.kind is Kind.THEMA),
         others=frozenset(i for i, item in corpus.index.items() if item.kind is not Kind.THEMA),
         sort_titles={i: item.titel.casefold() for i, item in corpus.index.items()},
@@ -111,15 +111,15 @@ def related_items(
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What ranking needs of the graph, looked up once: node types, labels, neighbours and the
-    Adamic-Adar weight w(z) / ln(1 + deg(z)) of every node as a shared neighbour."""
+    """What ranking needs of the graph, looked up once: node types, labels, neighbours, the hubs
+    and the Adamic-Adar weight w(z) / ln(1 + deg(z)) of every node as a shared neighbour."""
 
     corpus: Corpus
     types: Mapping[str, str]
     labels: Mapping[str, str]
     adjacent: Mapping[str, set[str]]
     weight: Mapping[str, float]
-    hub_degree: int
+    hubs: frozenset[str]  # stappen and nodes with more than HUB_DEGREE neighbours
     themas: frozenset[str]  # ids of thema items
     others: frozenset[str]  # ids of every other item
     sort_titles: Mapping[str, str]  # casefolded title by item id
@@ -132,7 +132,7 @@ def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Rela
     shared: dict[str, float] = defaultdict(float)
     hubs = []
     for z in neighbours:
-        if ctx.types[z] == "stap" or len(ctx.adjacent[z]) > ctx.hub_degree:
+        if z in ctx.hubs:
             hubs.append(z)  # shared with a large part of the corpus: it ranks, it never selects
             continue
         weight = ctx.weight[z]
@@ -148,13 +148,14 @@ def _rank(item: Item, ctx: _Context, text: Mapping[ItemId, float]) -> tuple[Rela
     for z in hubs:
         for b in candidates & ctx.adjacent[z]:
             shared[b] += ctx.weight[z]
-    best_graph = max(shared.get(b, 0.0) for b in candidates) or 1.0
+    # The hot loop of a build (some 230 candidates per item): lookups bound once, no ItemId() call.
+    best_graph = max(map(shared.__getitem__, candidates)) or 1.0  # every candidate gets a (0.0) entry
+    text_of, titles = text.get, ctx.sort_titles
     scored = []
     for b in candidates:
-        g = GRAPH_SHARE * shared.get(b, 0.0) / best_graph
-        fraction = text.get(ItemId(b), 0.0) / TEXT_FULL
+        fraction = text_of(b, 0.0) / TEXT_FULL  # type: ignore[call-overload]
         t = TEXT_SHARE * (fraction if fraction < 1.0 else 1.0)
-        scored.append((-(g + t), ctx.sort_titles[b], b, t))
+        scored.append((-(GRAPH_SHARE * shared[b] / best_graph + t), titles[b], b, t))
     index = ctx.corpus.index
     return tuple(
         Related(ItemId(b), round(-negative, 3), _reason(item, index[ItemId(b)], ctx, t >= -negative / 2))
