@@ -243,7 +243,12 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.urls = PageUrls(files)
         if self.config.cache and env.bytecode_cache is None:
             env.bytecode_cache = TemplateCache.at(project_cache(self._root(config)) / "jinja")
-        env.filters["wg_csp"] = sanitize.content_security_policy  # theme/partials/wg-csp.html
+        # theme/partials/wg-csp.html: the policy per base URL, rendered and hashed once per build.
+        policies: dict[str, str] = {}
+        env.globals["wg_csp_policies"] = policies
+        env.filters["wg_csp"] = lambda scripts, base_url: policies.setdefault(
+            base_url, sanitize.content_security_policy(scripts)
+        )
         env.filters["wg_search_worker"] = lambda block: MATERIAL_WORKER.sub(SEARCH_WORKER, block)  # main.html
         return env
 
