@@ -77,6 +77,13 @@ class Memo:
             self.pickled_key_terms = b""
         return self._key_terms
 
+    def stored_key_terms(self) -> tuple[frozenset[Any], bytes]:
+        """The key terms as `write_memo` stores them: their keys, and the terms pickled (as they
+        were read when nothing unpickled them)."""
+        if self._key_terms is None:
+            return self.key_term_keys, self.pickled_key_terms
+        return frozenset(self._key_terms), pickle.dumps(self._key_terms, pickle.HIGHEST_PROTOCOL)
+
     def stored_keys(self) -> tuple[frozenset[Any], ...]:
         """The keys of what `write_memo` stores: equal before and after a run, nothing is new."""
         return (
@@ -167,10 +174,7 @@ def write_memo(memo: Memo, path: Path) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as f:
             temporary = Path(f.name)
             pickle.dump(_code_version(), f, pickle.HIGHEST_PROTOCOL)
-            if memo._key_terms is None:  # never unpickled: stored again as it was read
-                keys, key_terms = memo.key_term_keys, memo.pickled_key_terms
-            else:
-                keys, key_terms = frozenset(memo._key_terms), pickle.dumps(memo._key_terms, pickle.HIGHEST_PROTOCOL)
+            keys, key_terms = memo.stored_key_terms()
             stored = (memo.parsed, memo.checked, keys, key_terms, memo.layouts, memo.duplicates)
             pickle.dump(stored, f, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
