@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 from dataclasses import dataclass
 
 import pytest
 
+from wijkengids.gcpause import cycle_collection_paused
 from wijkengids.loader import load
 from wijkengids.pickling import fast_pickle
 
@@ -40,3 +42,20 @@ def test_one_field_and_defaults_round_trip_and_stay_frozen():
         assert again == value and type(again) is type(value)
     with pytest.raises(AttributeError):
         _One("x").only = "y"  # type: ignore[misc]
+
+
+def test_cycle_collection_is_paused_only_inside_the_block():
+    assert gc.isenabled()
+    with cycle_collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), cycle_collection_paused():
+        raise ValueError("een fout in het blok")
+    assert gc.isenabled()  # also after an exception
+    gc.disable()
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .gcpause import cycle_collection_paused
 from .model import Corpus, Kind
 from .search import (
     _HTML_TAG,
@@ -364,7 +365,10 @@ def site_files(
                 }
             )
     index = json.dumps({**material_index, "docs": shown}, ensure_ascii=False, separators=(",", ":"))
-    return script(model([*items, *others], synonyms, memo)), index
+    # Millions of word counts and postings, none in a cycle, while the whole build is alive: the
+    # cycle collector walked it all again and again (13.2 s -> 10.3 s at 5,000 pages).
+    with cycle_collection_paused():
+        return script(model([*items, *others], synonyms, memo)), index
 
 
 def _shortened(text: str) -> str:

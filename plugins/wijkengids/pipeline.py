@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copyreg
 import functools
-import gc
 import hashlib
 import logging
 import os
@@ -26,6 +25,7 @@ import yaml
 from .browser_search import ModelMemo
 from .cachedir import project_cache
 from .diagnostics import Diagnostic, Severity, with_severities
+from .gcpause import cycle_collection_paused
 from .graph import KnowledgeGraph, LayoutMemo, build_graph
 from .leeswijzer import Leeswijzer, route
 from .links import LinkTarget, find_links
@@ -124,13 +124,8 @@ copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 
 def _unpickled(data: bytes) -> Any:
-    collecting = gc.isenabled()
-    gc.disable()  # see read_memo
-    try:
+    with cycle_collection_paused():  # see read_memo
         return pickle.loads(data)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def read_memo(path: Path) -> Memo:
@@ -139,12 +134,10 @@ def read_memo(path: Path) -> Memo:
     An empty memo when there is none, it cannot be read, or another version of the code wrote it.
     Only the user's own cache folder is read (`memo_file`). The search model's memo is not stored:
     it would double the file for a saving of a few seconds at 5,000 items."""
-    collecting = gc.isenabled()
     # Some 200,000 objects at 5,000 items, none in a cycle: the cycle collector would only walk
     # them again and again while they are made (a third of the time to read the memo).
-    gc.disable()
     try:
-        with path.open("rb") as f:
+        with cycle_collection_paused(), path.open("rb") as f:
             if pickle.load(f) != _code_version():  # checked before the rest is even unpickled
                 return Memo()
             parsed, checked, key_term_keys, pickled_key_terms, layouts, duplicates = pickle.load(f)
@@ -153,9 +146,6 @@ def read_memo(path: Path) -> Memo:
     except Exception as exc:  # any unreadable cache is just a cold start
         log.debug("cache %s not used: %s", path, exc)
         return Memo()
-    finally:
-        if collecting:
-            gc.enable()
     return Memo(
         parsed=parsed,
         checked=checked,
