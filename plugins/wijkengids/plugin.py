@@ -69,7 +69,6 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def __init__(self) -> None:
         self.build: pipeline.Build | None = None
         self.links: WikiLinkExtension | None = None
-        self.generated_page = False  # whether the page being converted is one the plugin generated
         self.files: Files | None = None
         self.urls: PageUrls | None = None
         self.serving = False  # set once per `mkdocs` invocation, so it is not per-build state
@@ -116,7 +115,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         )
         config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
         # The listings of generated pages are HTML already (see rawhtml); no other page may pass HTML by.
-        config.markdown_extensions.append(RawHtmlExtension(lambda: self.generated_page))  # type: ignore[arg-type]
+        # `build.pages` holds only generated pages (a generated page replaces a hand-written namesake).
+        config.markdown_extensions.append(RawHtmlExtension(self._converting_generated_page))  # type: ignore[arg-type]
         config.watch.extend(
             str(root / d) for d in [*(k.folder for k in Kind), self.config.data_dir] if (root / d).is_dir()
         )
@@ -168,7 +168,6 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        self.generated_page = bool(self.build and page.file.generated_by and page.file.src_uri in self.build.pages)
         if self.build and self.links:
             self.links.page_src_uri = page.file.src_uri
             item = self.build.item_for(page.file.src_uri)
@@ -251,6 +250,9 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         )
         env.filters["wg_search_worker"] = lambda block: MATERIAL_WORKER.sub(SEARCH_WORKER, block)  # main.html
         return env
+
+    def _converting_generated_page(self) -> bool:
+        return bool(self.build and self.links and self.links.page_src_uri in self.build.pages)
 
     def _store_memo(self) -> None:
         if self.memo is None or self.memo_file is None:
