@@ -321,17 +321,38 @@ def script(data: Mapping[str, Any]) -> str:
     return f"self.wijkengidsZoekdata = {payload};\n"
 
 
-def site_files(
+def site_docs(
     corpus: Corpus,
-    synonyms: Synonyms,
-    material_index: Mapping[str, Any],
+    entries: Iterable[Mapping[str, Any]],
     location_of: Mapping[str, str],
     overviews: Iterable[str],
     fields: Mapping[str, Mapping[str, str]] | None = None,
-    memo: ModelMemo | None = None,
-) -> tuple[str, str]:
-    """The model script (`MODEL_FILE`) and Material's search index cut down to what the result
-    list shows, for a whole site.
+) -> list[SearchDoc]:
+    """The model's documents for a whole site: every published item from its fields, then every
+    other page from Material's search entries.
+
+    Arguments:
+        entries: Material's search index entries (`location`, `title`, `text`).
+        location_of: Source URI → location of every page the site publishes.
+        overviews: Source URIs of the generated overview pages.
+        fields: `search.corpus_fields(corpus)` when the caller has them already.
+    """
+    items = item_docs(corpus, location_of, fields)
+    overview = [location_of[uri] for uri in overviews if uri in location_of]
+    return [*items, *page_docs(entries, [d.location for d in items], overview)]
+
+
+def model_script(docs: Sequence[SearchDoc], synonyms: Synonyms, memo: ModelMemo | None = None) -> str:
+    """The model script (`MODEL_FILE`) of `docs`; a function of its arguments alone, so it can
+    run in another process (`background.Job`)."""
+    # Millions of word counts and postings, none in a cycle, while the whole build is alive: the
+    # cycle collector walked it all again and again (13.2 s -> 10.3 s at 5,000 pages).
+    with cycle_collection_paused():
+        return script(model(docs, synonyms, memo))
+
+
+def shown_index(corpus: Corpus, material_index: Mapping[str, Any], location_of: Mapping[str, str]) -> str:
+    """Material's search index cut down to what the result list shows.
 
     Material's index holds every page and section in full (1.4 MB for the real site); the worker
     ranks with the model and needs from it only a title and a teaser per page: an item's
@@ -340,35 +361,24 @@ def site_files(
     Arguments:
         material_index: `search/search_index.json` as Material wrote it (`config`, `docs`).
         location_of: Source URI → location of every page the site publishes.
-        overviews: Source URIs of the generated overview pages.
-        fields: `search.corpus_fields(corpus)` when the caller has them already.
-        memo: Results of earlier builds (`serve`).
     """
-    entries = list(material_index.get("docs", []))
-    items = item_docs(corpus, location_of, fields)
-    overview = [location_of[uri] for uri in overviews if uri in location_of]
-    others = page_docs(entries, [d.location for d in items], overview)
-    item_locations = {d.location for d in items}
+    items = [(i, location) for i in published_items(corpus) if (location := location_of.get(i.src_uri)) is not None]
+    item_locations = {location for _, location in items}
     shown = []
-    for entry in entries:
+    for entry in material_index.get("docs", []):
         location = str(entry.get("location", ""))
         if "#" not in location and location not in item_locations:
             text = _shortened(_plain(str(entry.get("text", ""))))
             shown.append({**entry, "text": html.escape(text, quote=False)})
-    for item in published_items(corpus):  # Material does not index item pages (see plugin.py)
-        if (location := location_of.get(item.src_uri)) is not None:
-            shown.append(
-                {
-                    "location": location,
-                    "title": html.escape(item.titel, quote=False),
-                    "text": html.escape(item.samenvatting, quote=False),
-                }
-            )
-    index = json.dumps({**material_index, "docs": shown}, ensure_ascii=False, separators=(",", ":"))
-    # Millions of word counts and postings, none in a cycle, while the whole build is alive: the
-    # cycle collector walked it all again and again (13.2 s -> 10.3 s at 5,000 pages).
-    with cycle_collection_paused():
-        return script(model([*items, *others], synonyms, memo)), index
+    for item, location in items:  # Material does not index item pages (see plugin.py)
+        shown.append(
+            {
+                "location": location,
+                "title": html.escape(item.titel, quote=False),
+                "text": html.escape(item.samenvatting, quote=False),
+            }
+        )
+    return json.dumps({**material_index, "docs": shown}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _shortened(text: str) -> str:
@@ -379,4 +389,15 @@ def _shortened(text: str) -> str:
     return text[: cut if cut > 0 else TEASER_CHARS] + " …"
 
 
-__all__ = ["MODEL_FILE", "ModelMemo", "SearchDoc", "item_docs", "model", "page_docs", "script", "site_files"]
+__all__ = [
+    "MODEL_FILE",
+    "ModelMemo",
+    "SearchDoc",
+    "item_docs",
+    "model",
+    "model_script",
+    "page_docs",
+    "script",
+    "shown_index",
+    "site_docs",
+]

@@ -21,7 +21,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import browser_search, pipeline, render_cache, sanitize
+from . import background, browser_search, pipeline, render_cache, sanitize
 from .cachedir import project_cache
 from .config import WijkengidsConfig
 from .diagnostics import Severity
@@ -46,6 +46,10 @@ SEARCH_PLUGINS = ("material/search", "search")
 # The browser search ranks with the wijkengids's own model in its own worker (see browser_search).
 SEARCH_WORKER = "assets/wijkengids/zoekwerker.js"
 MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+# From this many items on, a build counts the browser search's model in a second process while
+# MkDocs renders the item pages (see `_start_model`); below it, starting Python costs more than
+# counting (0.5 s against 0.2 s at 100 items).
+MODEL_IN_BACKGROUND_FROM = 500
 
 
 class KeyedFile(File):
@@ -81,6 +85,11 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.memo_stored: tuple[frozenset[Any], ...] = ()  # its keys as read
         self.search_entries: dict[str, list[dict[str, Any]]] = {}  # per page, of this rebuild
         self.search_seen = 0
+        # A build's browser model, counted in a second process (`_start_model`) once the pages
+        # it reads from Material's index are rendered: those pages, the job and what it counts.
+        self.model_waits_for: set[str] | None = None
+        self.model_job: background.Job[str] | None = None
+        self.model_docs: list[browser_search.SearchDoc] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across `serve` rebuilds: on_config resets the rest.
@@ -89,12 +98,14 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.memo = None
 
     def on_shutdown(self) -> None:
+        self._cancel_model()
         self._store_memo()  # `serve` stores it once, not after every rebuild
         self.serving = False
         self.render_cache = None
         self.memo = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._cancel_model()
         # Pages of a failed rebuild may be half new: render everything next time.
         if self.render_cache is not None:
             self.render_cache.pages.clear()
@@ -102,6 +113,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.build, self.files, self.urls = None, None, None  # only the render cache and memo survive rebuilds
         self.search_entries, self.search_seen = {}, 0
+        self._cancel_model()
         if not self.config.enabled:
             return config
         root = self._root(config)
@@ -173,7 +185,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             item = self.build.item_for(page.file.src_uri)
             if item:
                 page.meta.update(sanitize.page_meta(item.titel, item.samenvatting))
-                # The browser search reads items from their fields (browser_search.site_files);
+                # The browser search reads items from their fields (browser_search.site_docs);
                 # Material would only parse their HTML into sections nobody ranks.
                 page.meta["search"] = {"exclude": True}
         return markdown
@@ -184,6 +196,10 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             entries = search.search_index.entries
             self.search_entries[page.file.src_uri] = entries[self.search_seen :]
             self.search_seen = len(entries)
+        if self.model_waits_for:
+            self.model_waits_for.discard(page.file.src_uri)
+            if not self.model_waits_for:
+                self._start_model(config)
         if self.build and self.urls is not None:
             context["wg"] = self.build.panel_for(page.file.src_uri)
             if self.serving:  # the live preview shows content problems on every page
@@ -198,22 +214,65 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             self._complete_dirty_build(config)
         index_path = os.path.join(config.site_dir, "search", "search_index.json")
         if self.build is None or self.files is None or not os.path.isfile(index_path):
+            self._cancel_model()
             return
         with open(index_path, encoding="utf-8") as f:
             material_index = json.load(f)
-        location_of = {f.src_uri: f.url for f in self.files.documentation_pages()}
-        model, shown = browser_search.site_files(
-            self.build.corpus,
-            self.build.synonyms,
-            material_index,
-            location_of,
-            self.build.pages,
-            self.build.search_fields,
-            # Only `serve` keeps the model's word counts: a build lets them go as soon as they are used.
-            self.memo.search if self.serving and self.memo else None,
+        location_of = self._locations()
+        build = self.build
+        docs = browser_search.site_docs(
+            build.corpus, material_index.get("docs", []), location_of, build.pages, build.search_fields
         )
+        model = self._model_counted(docs)
+        if model is None:
+            # Only `serve` keeps the model's word counts: a build lets them go as soon as they are used.
+            memo = self.memo.search if self.serving and self.memo else None
+            model = browser_search.model_script(docs, build.synonyms, memo)
         write_file(model.encode("utf-8"), os.path.join(config.site_dir, browser_search.MODEL_FILE))
+        shown = browser_search.shown_index(build.corpus, material_index, location_of)
         write_file(shown.encode("utf-8"), index_path)  # before the offline plugin (listed later) reads it
+
+    def _locations(self) -> dict[str, str]:
+        assert self.files is not None
+        return {f.src_uri: f.url for f in self.files.documentation_pages()}
+
+    def _start_model(self, config: MkDocsConfig) -> None:
+        """Count the browser model in a second process from here on: every page it reads from
+        Material's index is rendered, what is left are item pages, which it reads from their fields.
+        `on_post_build` takes the result only if the index it then reads gives the same documents."""
+        search = _search_plugin(config)
+        assert self.build is not None and search is not None
+        self.model_waits_for = None
+        build = self.build
+        docs = browser_search.site_docs(
+            build.corpus, list(search.search_index.entries), self._locations(), build.pages, build.search_fields
+        )
+        try:
+            self.model_job = background.Job(browser_search.model_script, docs, build.synonyms)
+        except OSError as exc:  # no processes to be had: on_post_build counts it
+            log.debug("zoekmodel niet op de achtergrond: %s", exc)
+            return
+        self.model_docs = docs
+
+    def _model_counted(self, docs: list[browser_search.SearchDoc]) -> str | None:
+        """The background job's model script, if it counted exactly `docs`."""
+        job, counted = self.model_job, self.model_docs
+        self.model_job, self.model_docs = None, None
+        if job is None:
+            return None
+        if counted != docs:  # another plugin changed the index after the job started
+            job.cancel()
+            return None
+        try:
+            return job.result()
+        except background.JobError as exc:  # counted again here; a real fault then shows itself
+            log.debug("zoekmodel op de achtergrond mislukt: %s", exc)
+            return None
+
+    def _cancel_model(self) -> None:
+        if self.model_job is not None:
+            self.model_job.cancel()
+        self.model_waits_for, self.model_job, self.model_docs = None, None, None
 
     def _complete_dirty_build(self, config: MkDocsConfig) -> None:
         """`serve --dirty`: drop pages of deleted items, and write the search index of every page."""
@@ -240,6 +299,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.files = files  # the final file list, for page-relative URLs in the panels
         self.urls = PageUrls(files)
+        self._plan_model(config, files)
         if self.config.cache and env.bytecode_cache is None:
             env.bytecode_cache = TemplateCache.at(project_cache(self._root(config)) / "jinja")
         # theme/partials/wg-csp.html: the policy per base URL, rendered and hashed once per build.
@@ -250,6 +310,22 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         )
         env.filters["wg_search_worker"] = lambda block: MATERIAL_WORKER.sub(SEARCH_WORKER, block)  # main.html
         return env
+
+    def _plan_model(self, config: MkDocsConfig, files: Files) -> None:
+        """A large build counts the browser model in the background (`_start_model`) once every
+        page but the items is rendered: `add_files` puts the item pages last. Not in `serve`,
+        whose memo keeps the model's counts between rebuilds in this process."""
+        entries = getattr(getattr(_search_plugin(config), "search_index", None), "entries", None)
+        if self.serving or self.build is None or not isinstance(entries, list):
+            return  # `serve`, or not Material's search plugin (whose entries grow as pages render)
+        build = self.build
+        pages = files.documentation_pages()
+        others = {f.src_uri for f in pages if build.item_for(f.src_uri) is None}
+        if len(pages) - len(others) < MODEL_IN_BACKGROUND_FROM:
+            return
+        self.model_waits_for = others
+        if not others:
+            self._start_model(config)
 
     def _converting_generated_page(self) -> bool:
         return bool(self.build and self.links and self.links.page_src_uri in self.build.pages)
@@ -280,14 +356,18 @@ def report(build: pipeline.Build) -> None:
 
 
 def add_files(files: Files, build: pipeline.Build, config: MkDocsConfig) -> Files:
-    """Add the item pages, the generated overview pages and the plugin's assets as virtual files."""
+    """Add the generated overview pages, the item pages and the plugin's assets as virtual files.
+
+    The item pages come last, so MkDocs renders them last: by then every page the browser model
+    reads from Material's search index is rendered, and it is counted while they are (see
+    `WijkengidsPlugin._start_model`)."""
+    for uri, markdown in build.pages.items():
+        _replace(files, KeyedFile.generated(config, uri, content=markdown))
     for item in build.corpus.items:
         if build.corpus.index[item.id] is not item or not build.is_published(item.src_uri):
             continue  # a duplicate id (reported, published once) or outside a subset bundle
         _replace(files, KeyedFile.generated(config, item.src_uri, content=item.body))
         files.get_file_from_path(item.src_uri).edit_uri = item.path  # type: ignore[union-attr]
-    for uri, markdown in build.pages.items():
-        _replace(files, KeyedFile.generated(config, uri, content=markdown))
     for asset in (*ASSETS, *SCRIPTS, SEARCH_WORKER, *VENDORED):
         _replace(files, File.generated(config, asset, abs_src_path=str(THEME_DIR / asset)))
     return files
