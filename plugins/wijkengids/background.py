@@ -38,14 +38,18 @@ class Job(Generic[T]):
 
     def __init__(self, function: Callable[..., T], *args: Any) -> None:
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result or cancel)
-        with tempfile.TemporaryFile() as task:
-            pickle.dump((function, args), task, pickle.HIGHEST_PROTOCOL)
-            task.seek(0)
-            # The child finds this package where this process found it, however it was put there.
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-            self._process = subprocess.Popen(
-                [sys.executable, "-P", "-m", __name__], stdin=task, stdout=subprocess.PIPE, stderr=self._errors, env=env
-            )
+        try:
+            with tempfile.TemporaryFile() as task:
+                pickle.dump((function, args), task, pickle.HIGHEST_PROTOCOL)
+                task.seek(0)
+                # The child finds this package where this process found it, however it got there.
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+                command = [sys.executable, "-P", "-m", __name__]
+                errors, out = self._errors, subprocess.PIPE
+                self._process = subprocess.Popen(command, stdin=task, stdout=out, stderr=errors, env=env)
+        except BaseException:
+            self._errors.close()
+            raise
 
     def result(self) -> T:
         """The function's return value.
