@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wijkengids import background, browser_search, plugin
+from wijkengids import background, browser_search, related
 from wijkengids.browser_search import MODEL_FILE
 
 from .conftest import make_site
@@ -36,30 +36,33 @@ def test_a_cancelled_job_stops_at_once():
     assert time.perf_counter() - started < 5
 
 
-def _model_built(tmp_path: Path, name: str) -> bytes:
+def _site_built(tmp_path: Path, name: str) -> dict[str, bytes]:
     site = make_site(tmp_path / name)
     site.build(strict=True)
-    return (site.site_dir / MODEL_FILE).read_bytes()
+    return site.snapshot()
 
 
-def test_the_model_counted_in_the_background_is_the_one_counted_in_the_build(
+def test_panels_and_model_found_in_the_background_equal_those_found_in_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    counted_here = _model_built(tmp_path, "here")
-    monkeypatch.setattr(plugin, "MODEL_IN_BACKGROUND_FROM", 1)
+    found_here = _site_built(tmp_path, "here")
+    assert MODEL_FILE in found_here
+    assert any(b'wg-related"' in html for html in found_here.values())  # there are related items
+    monkeypatch.setattr(background, "ITEMS_WORTH_A_PROCESS", 1)
 
-    def not_here(*args: object) -> str:
-        raise AssertionError("the build counted the model itself")
+    def not_here(*args: object) -> None:
+        raise AssertionError("the build did the work itself")
 
-    # Only this process's copy: the job's process imports the real one.
+    # Only this process's copies: the jobs' processes import the real ones.
     monkeypatch.setattr(browser_search, "model", not_here)
-    assert _model_built(tmp_path, "background") == counted_here
+    monkeypatch.setattr(related, "related_items", not_here)
+    assert _site_built(tmp_path, "background") == found_here
 
 
-def test_the_build_counts_the_model_itself_when_the_job_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    counted_here = _model_built(tmp_path, "here")
-    monkeypatch.setattr(plugin, "MODEL_IN_BACKGROUND_FROM", 1)
+def test_the_build_does_the_work_itself_when_a_job_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    found_here = _site_built(tmp_path, "here")
+    monkeypatch.setattr(background, "ITEMS_WORTH_A_PROCESS", 1)
     monkeypatch.setattr(sys, "executable", "/bin/false")  # a process that exits without an answer
-    assert _model_built(tmp_path, "failed") == counted_here
+    assert _site_built(tmp_path, "failed") == found_here
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")  # no process at all
-    assert _model_built(tmp_path, "none") == counted_here
+    assert _site_built(tmp_path, "none") == found_here

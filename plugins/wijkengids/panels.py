@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from .graph import KnowledgeGraph
 from .leeswijzer import Leeswijzer, group_by_kind, stap_uri, werkblad_uri
 from .model import Bron, Corpus, Item, ItemId, Kind, Term
+from .pickling import fast_pickle
 from .related import Related
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A link to a page: its title, source URI and an optional short note."""
@@ -21,6 +23,7 @@ class Ref:
     note: str = ""
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Group:
     """A titled list of links. Beyond `visible` entries the rest folds away, so a step with a
@@ -47,6 +50,7 @@ STEP_KIND_ORDER = (Kind.BESTANDDEEL, Kind.INTERVENTIE, Kind.LES)
 STEP_LIST_VISIBLE = 12
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FlowStep:
     nummer: int
@@ -56,6 +60,7 @@ class FlowStep:
     active: bool
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Flow:
     """Where a page stands in the five steps: "Stap 2 van 5 — Wat is er aan de hand?"."""
@@ -66,12 +71,14 @@ class Flow:
     next: FlowStep | None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Citation:
     bron: Bron
     sectie: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class PagePanel:
     kind_label: str

@@ -4,6 +4,7 @@ CLI and the tests alike, so nothing is computed twice per build."""
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from . import background
 from .browser_search import ModelMemo
 from .cachedir import project_cache
 from .diagnostics import Diagnostic, Severity, with_severities
@@ -195,6 +197,8 @@ class Settings:
             werkatelier bundle; None publishes everything.
         memo: Results of the previous run to reuse where the inputs are unchanged (serve only).
         directory_urls: The site's URL style (`x/` or `x.html`), for the listings of generated pages.
+        apart: A large build (`background.ITEMS_WORTH_A_PROCESS`) finds the related items and
+            panels in a second process while the caller goes on; `with_panels` waits for them.
     """
 
     root: Path
@@ -208,6 +212,7 @@ class Settings:
     subset: str | None = None
     memo: Memo | None = field(default=None, compare=False)
     directory_urls: bool = True
+    apart: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +229,7 @@ class Build:
     synonyms: Synonyms = field(default_factory=Synonyms)
     published: frozenset[str] | None = None  # item pages of a subset bundle; None: all
     search_fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # by item path
+    panels_job: background.Job[dict[str, PagePanel]] | None = None  # see Settings.apart
 
     def panel_for(self, src_uri: str) -> PagePanel | None:
         return self.panels.get(src_uri)
@@ -319,6 +325,7 @@ def run(settings: Settings) -> Build:
             diagnostics += found
     pages: dict[str, str] = {}
     panels: dict[str, PagePanel] = {}
+    panels_job = None
     published: frozenset[str] | None = None
     shown = corpus  # what the generated overview pages list
     if settings.subset:
@@ -331,7 +338,10 @@ def run(settings: Settings) -> Build:
             published = frozenset(i.src_uri for i in shown.items)
     if settings.render:
         assert graph is not None  # built above whenever render is
-        pages, panels = _render(corpus, shown, graph, leeswijzer, terms, existing.keys(), memo, settings.directory_urls)
+        apart = settings.apart and len(corpus.items) >= background.ITEMS_WORTH_A_PROCESS
+        pages, panels, panels_job = _render(
+            corpus, shown, graph, leeswijzer, terms, existing.keys(), memo, settings.directory_urls, apart
+        )
     diagnostics = with_severities(diagnostics, dict(settings.severities))
     log.debug("%d items, %d diagnostics", len(corpus.items), len(diagnostics))
     return Build(
@@ -345,6 +355,7 @@ def run(settings: Settings) -> Build:
         synonyms=synonyms,
         published=published,
         search_fields=MappingProxyType(fields or {}),
+        panels_job=panels_job,
     )
 
 
@@ -357,18 +368,24 @@ def _render(
     existing: Collection[str],
     memo: Memo | None,
     directory_urls: bool,
-) -> tuple[dict[str, str], dict[str, PagePanel]]:
-    """The generated pages and every page's panel. Imported here, not at the top: a check
-    renders nothing and so never loads Jinja2 and the page modules (a sixth of its start-up)."""
-    from .explore import WIJKSCAN_URI
-    from .pages import LEESWIJZER_URI, explore_pages, generate
-    from .panels import Group, PagePanel, Ref, build_panels, flow_for
-    from .related import related_items
+    apart: bool,
+) -> tuple[dict[str, str], dict[str, PagePanel], background.Job[dict[str, PagePanel]] | None]:
+    """The generated pages, and every page's panel or the job that finds them (`apart`).
+    Imported here, not at the top: a check renders nothing and so never loads Jinja2 and the page
+    modules (a sixth of its start-up)."""
+    from .pages import explore_pages, generate
 
     # One undirected graph for both: the related items only read it, then the kaart trims it.
     simple = graph.undirected()
-    with _timed("related"):
-        related = related_items(corpus, graph, terms, simple)
+    panels: dict[str, PagePanel] = {}
+    job = None
+    if apart:
+        try:
+            job = background.Job(page_panels, corpus, graph, leeswijzer, terms)
+        except OSError as exc:  # no second process to be had: found here
+            log.debug("panelen niet op de achtergrond: %s", exc)
+    if job is None:
+        panels = page_panels(corpus, graph, leeswijzer, terms, simple)
     with _timed("pages"):
         if shown is corpus:
             pages = generate(corpus, leeswijzer, existing, directory_urls=directory_urls)
@@ -379,6 +396,31 @@ def _render(
             shown_graph, shown_route = build_graph(shown), route(shown)
             pages = generate(shown, shown_route, existing, directory_urls=directory_urls)
             pages.update(explore_pages(shown, shown_graph, shown_route, directory_urls=directory_urls))
+    return pages, panels, job
+
+
+def page_panels(
+    corpus: Corpus,
+    graph: KnowledgeGraph,
+    leeswijzer: Leeswijzer,
+    terms: Mapping[str, Mapping[str, int]],
+    simple: Any = None,
+) -> dict[str, PagePanel]:
+    """Every page's panel, the related items of each item included; a function of its arguments
+    alone, so a large build finds it in a second process (`Settings.apart`).
+
+    Arguments:
+        terms: `corpus_key_terms` of the corpus.
+        simple: `graph.undirected()` when the caller has it already (it is only read).
+    """
+    from .explore import WIJKSCAN_URI
+    from .pages import LEESWIJZER_URI
+    from .panels import Group, PagePanel, Ref, build_panels, flow_for
+    from .related import related_items
+
+    with _timed("related"):
+        related = related_items(corpus, graph, terms, simple if simple is not None else graph.undirected())
+    with _timed("panels"):
         panels = build_panels(corpus, graph, leeswijzer, related, wijkscan=WIJKSCAN_URI)
         panels[LEESWIJZER_URI] = PagePanel(
             kind_label="Leeswijzer",
@@ -389,7 +431,23 @@ def _render(
                 for r in leeswijzer.routes
             ),
         )
-    return pages, panels
+    return panels
+
+
+def with_panels(build: Build) -> Build:
+    """The build with its panels: waits for the job that finds them (`Settings.apart`), or finds
+    them here if the job failed (the graph and key terms are then made again)."""
+    job = build.panels_job
+    if job is None:
+        return build
+    try:
+        panels = job.result()
+    except background.JobError as exc:
+        log.debug("panelen op de achtergrond mislukt: %s", exc)
+        graph = build.graph if build.graph is not None else build_graph(build.corpus)
+        terms = corpus_key_terms(build.corpus, build.search_fields)
+        panels = page_panels(build.corpus, graph, build.leeswijzer, terms)
+    return dataclasses.replace(build, panels=MappingProxyType(panels), panels_job=None)
 
 
 def search_index(build: Build, settings: Settings) -> SearchIndex:

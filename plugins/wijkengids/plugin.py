@@ -46,10 +46,6 @@ SEARCH_PLUGINS = ("material/search", "search")
 # The browser search ranks with the wijkengids's own model in its own worker (see browser_search).
 SEARCH_WORKER = "assets/wijkengids/zoekwerker.js"
 MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
-# From this many items on, a build counts the browser search's model in a second process while
-# MkDocs renders the item pages (see `_start_model`); below it, starting Python costs more than
-# counting (0.5 s against 0.2 s at 100 items).
-MODEL_IN_BACKGROUND_FROM = 500
 
 
 class KeyedFile(File):
@@ -98,22 +94,22 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         self.memo = None
 
     def on_shutdown(self) -> None:
-        self._cancel_model()
+        self._cancel_jobs()
         self._store_memo()  # `serve` stores it once, not after every rebuild
         self.serving = False
         self.render_cache = None
         self.memo = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._cancel_model()
+        self._cancel_jobs()
         # Pages of a failed rebuild may be half new: render everything next time.
         if self.render_cache is not None:
             self.render_cache.pages.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._cancel_jobs()
         self.build, self.files, self.urls = None, None, None  # only the render cache and memo survive rebuilds
         self.search_entries, self.search_seen = {}, 0
-        self._cancel_model()
         if not self.config.enabled:
             return config
         root = self._root(config)
@@ -155,6 +151,9 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
                 subset=self.config.subset,
                 memo=self.memo,
                 directory_urls=config.use_directory_urls,
+                # While MkDocs converts the pages, a second process finds the panels (on_env
+                # takes them). Not in `serve`, whose memo keeps results in this process.
+                apart=not self.serving,
             )
         )
         # The panels, pages and related items are made: the graph (30 MB at 5,000 items) can go.
@@ -214,7 +213,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             self._complete_dirty_build(config)
         index_path = os.path.join(config.site_dir, "search", "search_index.json")
         if self.build is None or self.files is None or not os.path.isfile(index_path):
-            self._cancel_model()
+            self._cancel_jobs()
             return
         with open(index_path, encoding="utf-8") as f:
             material_index = json.load(f)
@@ -269,7 +268,10 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
             log.debug("zoekmodel op de achtergrond mislukt: %s", exc)
             return None
 
-    def _cancel_model(self) -> None:
+    def _cancel_jobs(self) -> None:
+        """Stop what a failed or abandoned build left running in a second process."""
+        if self.build is not None and self.build.panels_job is not None:
+            self.build.panels_job.cancel()
         if self.model_job is not None:
             self.model_job.cancel()
         self.model_waits_for, self.model_job, self.model_docs = None, None, None
@@ -299,6 +301,8 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.files = files  # the final file list, for page-relative URLs in the panels
         self.urls = PageUrls(files)
+        if self.build is not None:
+            self.build = pipeline.with_panels(self.build)  # rendering starts next
         self._plan_model(config, files)
         if self.config.cache and env.bytecode_cache is None:
             env.bytecode_cache = TemplateCache.at(project_cache(self._root(config)) / "jinja")
@@ -321,7 +325,7 @@ class WijkengidsPlugin(BasePlugin[WijkengidsConfig]):
         build = self.build
         pages = files.documentation_pages()
         others = {f.src_uri for f in pages if build.item_for(f.src_uri) is None}
-        if len(pages) - len(others) < MODEL_IN_BACKGROUND_FROM:
+        if len(pages) - len(others) < background.ITEMS_WORTH_A_PROCESS:
             return
         self.model_waits_for = others
         if not others:
