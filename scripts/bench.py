@@ -6,7 +6,8 @@ Usage: python scripts/bench.py [--sizes 100 1000 5000] [--runs 3] [--real]
 For each size N a synthetic corpus is generated (scripts/gen_corpus.py, fixed seed). "plain" is the
 same Markdown files as ordinary MkDocs pages with a small nav and no wijkengids plugin; "ours" is the
 project with the plugin. Runs alternate (plain, ours, plain, ours, …) so machine noise hits both;
-each build is a separate process, timed by wall clock, its peak memory read from wait4's rusage.
+each build is a separate process, timed by wall clock, its peak memory read from wait4's rusage
+(the largest of the build's processes: the plugin's second process, see background.py, is not added).
 "met plugin" is a first build, without the plugin's cache (as on CI); "tweede build" the next one,
 which finds parse results, findings, key terms and the kaart layout in the cache the first left
 (`pipeline.memo_file`). The caches live in a temporary folder, not the user's.
