@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from .gcpause import cycle_collection_paused
+from .gcpause import cycle_collection_paused, unpickled
 
 T = TypeVar("T")
 # From this many items on, a build finds its panels and counts its browser model in a second
@@ -68,8 +68,7 @@ class Job(Generic[T]):
                 answer = self._process.stdout.read()
             code = self._process.wait()
             try:
-                with cycle_collection_paused():  # see _answer
-                    succeeded, value = pickle.loads(answer)
+                succeeded, value = unpickled(answer)
             except Exception as exc:  # nothing, or half an answer: the process died
                 self._errors.seek(0)
                 said = self._errors.read().decode(errors="replace").strip().splitlines()[-1:]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -21,3 +23,10 @@ def cycle_collection_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def unpickled(data: bytes) -> Any:
+    """`pickle.loads` with the collector paused: a memo or a background job's answer is hundreds
+    of thousands of objects, none in a cycle (a third of the time to unpickle them otherwise)."""
+    with cycle_collection_paused():
+        return pickle.loads(data)

@@ -27,7 +27,7 @@ from . import background
 from .browser_search import ModelMemo
 from .cachedir import project_cache
 from .diagnostics import Diagnostic, Severity, with_severities
-from .gcpause import cycle_collection_paused
+from .gcpause import cycle_collection_paused, unpickled
 from .graph import KnowledgeGraph, LayoutMemo, build_graph
 from .leeswijzer import Leeswijzer, route
 from .links import LinkTarget, find_links
@@ -75,7 +75,7 @@ class Memo:
         """Unpickled on first use: a check whose duplicate pairs are in the memo never needs them
         (a third of the memo file at 5,000 items)."""
         if self._key_terms is None:
-            self._key_terms = _unpickled(self.pickled_key_terms) if self.pickled_key_terms else {}
+            self._key_terms = unpickled(self.pickled_key_terms) if self.pickled_key_terms else {}
             self.pickled_key_terms = b""
         return self._key_terms
 
@@ -123,11 +123,6 @@ def _read_only(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
 
 
 copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
-
-
-def _unpickled(data: bytes) -> Any:
-    with cycle_collection_paused():  # see read_memo
-        return pickle.loads(data)
 
 
 def read_memo(path: Path) -> Memo:
